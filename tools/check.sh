@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: every check of the project, in one run.
+#
+#   static   W=1 build with warnings as errors, sparse (C=2), checkpatch
+#            --strict, kernel-doc -Wall -Werror, coccicheck, the UAPI header
+#            on its own, the user-space tools with -Werror
+#   kunit    tools/kunit.sh: the KUnit suites under UML
+#   e2e      tools/e2e/run.sh: the module in Debian's kernel under QEMU
+#
+# Runs every part even when one fails, then prints the sum as its last
+# line: 'N passed, N failed'.  Exits 1 if anything failed.
+
+set -uo pipefail
+VPM_TOOL=check
+. "$(dirname "$0")/lib.sh"
+
+start=$(date +%s)
+"$VPM_ROOT/tools/setup.sh" || vpm_die "setup failed"
+rm -f "$VPM_RESULTS"/*.counts
+
+SRC=$(readlink -f "$VPM_CACHE/linux-src")
+REL=$(vpm_guest_release)
+LOGDIR=$VPM_RESULTS/static
+mkdir -p "$LOGDIR"
+spassed=0
+sfailed=0
+
+# static NAME COMMAND...: one check; its output is kept in $LOGDIR/NAME.log.
+static() {
+	local name=$1
+	shift
+	if "$@" > "$LOGDIR/$name.log" 2>&1; then
+		spassed=$((spassed + 1))
+		echo "PASS static/$name"
+	else
+		sfailed=$((sfailed + 1))
+		echo "FAIL static/$name (log: $LOGDIR/$name.log)"
+		tail -n 20 "$LOGDIR/$name.log" | sed 's/^/    /'
+	fi
+}
+
+kernel_sources() {
+	(cd "$VPM_ROOT" && git ls-files --cached --others --exclude-standard \
+		'vpm/*.[ch]' 'vnode_pager/*.[ch]' 'include/*.h' \
+		'include/**/*.h' 'kunit/*.[ch]' | sort -u)
+}
+
+c_sources() {
+	(cd "$VPM_ROOT" && git ls-files --cached --others --exclude-standard \
+		'*.[ch]' | sort -u)
+}
+
+# Build in a private copy so W=1 and C=2 rebuild everything.
+build_w1() {
+	local obj=$VPM_CACHE/check-w1
+	rm -rf "$obj"; mkdir -p "$obj"
+	vpm_sync_sources "$obj"
+	make -C "/usr/src/linux-headers-$REL" M="$obj" CONFIG_VPM=m W=1 \
+		KCFLAGS=-Werror modules
+}
+
+sparse_clean() {
+	local obj=$VPM_CACHE/check-sparse out
+	rm -rf "$obj"; mkdir -p "$obj"
+	vpm_sync_sources "$obj"
+	out=$(make -C "/usr/src/linux-headers-$REL" M="$obj" CONFIG_VPM=m C=2 \
+		modules 2>&1) || { echo "$out"; return 1; }
+	echo "$out"
+	! echo "$out" | grep -E '(warning|error):'
+}
+
+checkpatch_strict() {
+	local out
+	out=$(cd "$VPM_ROOT" && perl "$SRC/scripts/checkpatch.pl" --strict \
+		--no-tree --terse -f $(c_sources))
+	echo "$out"
+	! echo "$out" | grep -E 'ERROR|WARNING|CHECK'
+}
+
+kernel_doc() {
+	(cd "$VPM_ROOT" && perl "$SRC/scripts/kernel-doc" -none -Wall -Werror \
+		$(kernel_sources))
+}
+
+coccicheck() {
+	local obj=$VPM_CACHE/check-cocci out
+	rm -rf "$obj"; mkdir -p "$obj"
+	vpm_sync_sources "$obj"
+	out=$(make -C "$SRC" coccicheck MODE=report M="$obj" J="$(nproc)" 2>&1)
+	echo "$out"
+	! echo "$out" | grep -E "^$obj/.*:[0-9]+:"
+}
+
+uapi_standalone() {
+	echo '#include <linux/vpm.h>' |
+		gcc -x c -fsyntax-only -Wall -Werror -I"$VPM_ROOT/include/uapi" -
+}
+
+tools_werror() {
+	make -C "$VPM_ROOT" -B tools USER_CFLAGS_EXTRA=-Werror
+}
+
+static build-w1 build_w1
+static sparse sparse_clean
+static checkpatch checkpatch_strict
+static kernel-doc kernel_doc
+static coccicheck coccicheck
+static uapi-standalone uapi_standalone
+static tools-werror tools_werror
+vpm_record static "$spassed" "$sfailed"
+
+"$VPM_ROOT/tools/kunit.sh" || true
+"$VPM_ROOT/tools/e2e/run.sh" || true
+
+total_passed=0
+total_failed=0
+for part in static kunit e2e; do
+	f=$VPM_RESULTS/$part.counts
+	if [ -f "$f" ]; then
+		read -r p fl < "$f"
+	else
+		p=0; fl=1
+		vpm_log "$part left no result"
+	fi
+	printf '%-8s %4d passed, %d failed\n' "$part" "$p" "$fl"
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + fl))
+done
+vpm_log "took $(( $(date +%s) - start )) s"
+echo "$total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]

@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the guest-side e2e scripts (busybox sh).  Source it.
+#
+#   check NAME FUNCTION [ARGS]   run FUNCTION; PASS if it returns 0, else
+#                                FAIL with what it printed.  Only names
+#                                matching $E2E_GLOB run.
+#   expect WHAT GOT WANT         fail the current check unless GOT = WANT.
+
+VPM_KO=/vpm/vpm.ko
+
+check() {
+	name=$1
+	shift
+	case "$name" in
+	$E2E_GLOB) ;;
+	*) return 0 ;;
+	esac
+	if out=$("$@" 2>&1); then
+		echo "E2E PASS $name"
+	else
+		echo "E2E FAIL $name: $(echo "$out" | tail -n 5 | tr '\n' ' ')"
+	fi
+}
+
+expect() {
+	if [ "$2" != "$3" ]; then
+		echo "$1: got '$2', want '$3'"
+		return 1
+	fi
+}
+
+info() { echo "E2E INFO $*"; }
+
+# Load and unload vpm; arguments go to insmod as module parameters.
+vpm_load() { insmod "$VPM_KO" "$@"; }
+vpm_unload() { rmmod vpm; }
+vpm_loaded() { [ -d /sys/module/vpm ]; }
+vpm_unloaded_cleanly() {
+	[ ! -e /sys/module/vpm ] && [ ! -e /dev/vpm ] &&
+		[ ! -e /sys/kernel/debug/vpm ]
+}

@@ -1,0 +1,144 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot Debian's own 6.12 kernel in QEMU (TCG) with vpm.ko and run a suite of
+# guest-side checks; the host reads the verdicts and the guest's kernel log.
+#
+#   tools/e2e/run.sh [--suite NAME] [--keep] [GLOB]
+#
+#   --suite NAME   directory under tools/e2e/ holding the guest scripts
+#                  (default: tests; the demo uses demo)
+#   GLOB           run only checks whose name matches (shell glob)
+#   --keep         keep the work directory (initramfs, disk, console log)
+#
+# A check passes when the guest prints 'E2E PASS name'.  The run also fails
+# on a guest that does not finish, on a kernel log with BUG, WARNING, Oops,
+# KASAN, lockdep or a general protection fault, and on a taint other than
+# out-of-tree (O) and unsigned (E) module.
+#
+# Prints one line per check, then 'e2e: N passed, N failed'.
+
+set -euo pipefail
+VPM_TOOL=e2e
+. "$(dirname "$0")/../lib.sh"
+
+SUITE=tests
+KEEP=0
+GLOB='*'
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--suite) SUITE=$2; shift 2 ;;
+	--keep) KEEP=1; shift ;;
+	-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) GLOB=$1; shift ;;
+	esac
+done
+
+TIMEOUT=${VPM_E2E_TIMEOUT:-900}
+MEM=${VPM_E2E_MEM:-1G}
+SMP=${VPM_E2E_SMP:-2}
+# The stock kernel's own nets against use-after-free and slab corruption.
+NETS='kfence.sample_interval=1 slub_debug=FZPU page_poison=1 init_on_free=1'
+
+"$VPM_ROOT/tools/setup.sh"
+GUEST=$(vpm_guest_dir)
+REL=$(vpm_guest_release)
+KO=$(vpm_build_module "$REL")
+make -s -C "$VPM_ROOT" tools >&2
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vpm-e2e.XXXXXX")
+cleanup() { [ "$KEEP" -eq 1 ] && vpm_log "work directory: $WORK" || rm -rf "$WORK"; }
+trap cleanup EXIT
+
+# --- initramfs: busybox, vpm.ko, tools, guest scripts, needed modules ---
+ROOT=$WORK/root
+mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,mnt,vpm,e2e,lib/modules/"$REL"}
+cp /bin/busybox "$ROOT/bin/busybox"
+cp "$KO" "$ROOT/vpm/vpm.ko"
+cp "$VPM_ROOT/tools/vpmctl" "$VPM_ROOT/tools/e2e/vpmprobe" "$ROOT/bin/"
+cp "$VPM_ROOT/tools/e2e/init" "$ROOT/init"
+cp "$VPM_ROOT/tools/e2e/lib.sh" "$ROOT/e2e/lib.sh"
+cp -r "$VPM_ROOT/tools/e2e/$SUITE" "$ROOT/e2e/suite"
+chmod +x "$ROOT/init"
+
+MODULES="virtio_blk brd null_blk loop ext4 dm-mod dm-flakey"
+[ -f "$GUEST/lib/modules/$REL/modules.dep" ] || depmod -b "$GUEST" "$REL"
+modprobe -d "$GUEST" -S "$REL" -a --show-depends $MODULES |
+	awk '$1 == "insmod" { print $2 }' | sort -u |
+	while read -r m; do
+		rel=${m#*/lib/modules/$REL/}
+		mkdir -p "$ROOT/lib/modules/$REL/$(dirname "$rel")"
+		xz -dc "$m" > "$ROOT/lib/modules/$REL/${rel%.xz}"
+	done
+cp "$GUEST/lib/modules/$REL"/modules.{builtin,builtin.modinfo,order} \
+	"$ROOT/lib/modules/$REL/"
+depmod -b "$ROOT" "$REL"
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$WORK/initramfs.gz"
+
+# --- disks: vda is a pattern disk the checks know, vdb a scratch disk ---
+"$VPM_ROOT/tools/e2e/mkdisks.sh" "$WORK"
+
+# --- boot ---
+LOG=$WORK/console.log
+CMDLINE="console=ttyS0 quiet panic=-1 oops=panic $NETS vpmtest.suite=$SUITE vpmtest.glob=$GLOB"
+rc=0
+timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
+	-accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM" \
+	-nographic -no-reboot -monitor none -serial stdio \
+	-kernel "$GUEST"/boot/vmlinuz-"$REL" -initrd "$WORK/initramfs.gz" \
+	-append "$CMDLINE" \
+	-drive file="$WORK/vda.img",if=virtio,format=raw,cache=unsafe \
+	-drive file="$WORK/vdb.img",if=virtio,format=raw,cache=unsafe \
+	< /dev/null > "$LOG" 2>&1 || rc=$?
+[ "$rc" -eq 124 ] && vpm_log "guest timed out after ${TIMEOUT}s"
+
+# Host-side verdicts on what the guest left in vdb.img (data checks).
+if [ -x "$VPM_ROOT/tools/e2e/$SUITE/host-verify.sh" ]; then
+	"$VPM_ROOT/tools/e2e/$SUITE/host-verify.sh" "$WORK" >> "$LOG" 2>&1 || true
+fi
+
+tr -d '\r' < "$LOG" > "$LOG.txt"
+passed=$(grep -c '^E2E PASS ' "$LOG.txt" || true)
+failed=$(grep -c '^E2E FAIL ' "$LOG.txt" || true)
+if [ "$SUITE" = demo ]; then
+	sed -n 's/^DEMO \{0,1\}//p' "$LOG.txt"
+	echo
+fi
+grep -E '^E2E (PASS|FAIL|INFO) ' "$LOG.txt" | sed 's/^E2E //'
+
+verdict() { # NAME OK? DETAIL
+	if [ "$2" = 1 ]; then
+		passed=$((passed + 1)); echo "PASS $1"
+	else
+		failed=$((failed + 1)); echo "FAIL $1: $3"
+	fi
+}
+
+grep -q '^E2E DONE' "$LOG.txt" && ok=1 || ok=0
+verdict guest-finished "$ok" "no E2E DONE (exit $rc); see the console log"
+
+SPLATS='BUG:|BUG [a-z]|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called|Kernel panic|kernel BUG|list_add corruption|list_del corruption|refcount_t:|Poison overwritten|Redzone|Object padding|hung_task|blocked for more than'
+if grep -E "$SPLATS" "$LOG.txt" > "$WORK/splats.txt"; then
+	verdict kernel-log-clean 0 "$(head -n 3 "$WORK/splats.txt" | tr '\n' ' ')"
+	KEEP=1
+else
+	verdict kernel-log-clean 1
+fi
+
+taint=$(sed -n 's/^E2E TAINT //p' "$LOG.txt" | tail -n 1)
+# Allowed: O (out-of-tree module, 1 << 12) and E (unsigned module, 1 << 13).
+if [ -n "$taint" ] && [ $((taint & ~(4096 | 8192))) -eq 0 ]; then
+	verdict taint-only-out-of-tree 1
+else
+	verdict taint-only-out-of-tree 0 "tainted '${taint:-unknown}'"
+fi
+
+[ "$failed" -eq 0 ] || KEEP=1
+if [ "$KEEP" -eq 1 ]; then
+	mkdir -p "$VPM_RESULTS"
+	cp "$LOG.txt" "$VPM_RESULTS/$SUITE-console.log"
+	vpm_log "console log: $VPM_RESULTS/$SUITE-console.log"
+fi
+[ "$SUITE" = tests ] && vpm_record e2e "$passed" "$failed"
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the vpm KUnit suites under UML (kunit.py run --arch=um).
+#
+#   tools/kunit.sh [GLOB]      GLOB selects suites or cases: 'vpm_cache',
+#                              'vpm_cache.*flip*'; default: every suite.
+#
+# The project's kernel sources are copied (same files, mtimes kept) into
+# drivers/vpm of Debian's linux-source-6.12 unpacked in the cache, and built
+# into a UML kernel whose build directory stays in the cache, so a rerun
+# only rebuilds what changed.  A failed case, a kernel splat in the log
+# (KASAN, UBSAN, lockdep, WARNING, BUG) or a crash fails the run.
+#
+# Prints the kunit.py summary, then 'kunit: N passed, N failed'.
+
+set -euo pipefail
+VPM_TOOL=kunit
+. "$(dirname "$0")/lib.sh"
+
+GLOB=${1:-${VPM_KUNIT_GLOB:-}}
+TIMEOUT=${VPM_KUNIT_TIMEOUT:-900}
+
+"$VPM_ROOT/tools/setup.sh"
+
+SRC=$(readlink -f "$VPM_CACHE/linux-src")
+BUILD=$VPM_CACHE/uml-build
+mkdir -p "$BUILD"
+
+vpm_sync_sources "$SRC/drivers/vpm"
+
+grep -q 'drivers/vpm/Kconfig' "$SRC/drivers/Kconfig" ||
+	sed -i '$ s|^endmenu$|source "drivers/vpm/Kconfig"\n\nendmenu|' \
+		"$SRC/drivers/Kconfig"
+grep -q 'drivers/vpm/Kconfig' "$SRC/drivers/Kconfig" ||
+	vpm_die "could not hook drivers/vpm into $SRC/drivers/Kconfig"
+grep -q '^obj-$(CONFIG_VPM)' "$SRC/drivers/Makefile" ||
+	echo 'obj-$(CONFIG_VPM)		+= vpm/' >> "$SRC/drivers/Makefile"
+
+JSON=$BUILD/vpm-results.json
+rm -f "$JSON" "$BUILD/test.log"
+rc=0
+(cd "$SRC" && python3 tools/testing/kunit/kunit.py run --arch=um \
+	--kunitconfig="$VPM_ROOT/kunit/.kunitconfig" \
+	--build_dir="$BUILD" --jobs="$(nproc)" --timeout="$TIMEOUT" \
+	--json="$JSON" ${GLOB:+"$GLOB"}) || rc=$?
+
+counts=$(python3 - "$JSON" <<'PY' || echo "0 1"
+import json, sys
+def walk(t, acc):
+    for c in t.get("test_cases", []):
+        acc[0 if c["status"] == "PASS" else 1] += 1
+    for s in t.get("sub_groups", []):
+        walk(s, acc)
+acc = [0, 0]
+with open(sys.argv[1]) as f:
+    walk(json.load(f), acc)
+print(acc[0], acc[1])
+PY
+)
+read -r passed failed <<< "$counts"
+
+# A case passes only if the kernel stayed quiet while it ran.
+SPLATS='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection|Kernel panic|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lock held when returning|sleeping function called|DEBUG_LOCKS_WARN_ON|kernel BUG|list_add corruption|list_del corruption|refcount_t:'
+if [ ! -s "$BUILD/test.log" ]; then
+	vpm_log "no kernel log in $BUILD/test.log"
+	failed=$((failed + 1))
+elif grep -E "$SPLATS" "$BUILD/test.log" > "$BUILD/splats.log"; then
+	vpm_log "kernel splats in the UML log (also in $BUILD/splats.log):"
+	head -n 40 "$BUILD/splats.log" >&2
+	failed=$((failed + 1))
+fi
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+	vpm_log "kunit.py failed (exit $rc) without a failed case"
+	failed=1
+fi
+
+vpm_record kunit "$passed" "$failed"
+echo "kunit: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

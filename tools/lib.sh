@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared by the vpm scripts: where things are.  Source it, do not run it.
+
+VPM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VPM_CACHE=${VPM_CACHE:-$HOME/.cache/vpm}
+# Results of the last runs, read by tools/check.sh.
+VPM_RESULTS=${VPM_RESULTS:-$VPM_CACHE/results}
+export VPM_CACHE VPM_RESULTS
+
+vpm_log() { printf '%s: %s\n' "${VPM_TOOL:-vpm}" "$*" >&2; }
+vpm_die() { vpm_log "$*"; exit 1; }
+
+# The unpacked guest kernel (tools/setup.sh): vmlinuz and modules.
+vpm_guest_dir() { readlink -f "$VPM_CACHE/guest-${1:-6.12}"; }
+
+vpm_guest_release() {
+	local d
+	d=$(vpm_guest_dir "$@")
+	ls "$d/lib/modules" | head -n 1
+}
+
+# Debian's headers for the guest kernel: the module e2e loads is built here.
+vpm_guest_kdir() { echo "/usr/src/linux-headers-$(vpm_guest_release "$@")"; }
+
+# Record the counts of one harness for tools/check.sh.
+vpm_record() {
+	mkdir -p "$VPM_RESULTS"
+	echo "$2 $3" > "$VPM_RESULTS/$1.counts"
+}
+
+# Copy the project's kernel sources (Kbuild, Kconfig, *.c, *.h of the kernel
+# directories) to DEST, keeping mtimes so rebuilds stay incremental.
+vpm_sync_sources() {
+	rsync -a --delete --prune-empty-dirs \
+		--include='/Kbuild' --include='/Kconfig' \
+		--include='/vpm/' --include='/vnode_pager/' --include='/include/' \
+		--include='/include/**/' --include='/kunit/' \
+		--include='*.c' --include='*.h' --include='/kunit/.kunitconfig' \
+		--exclude='*' "$VPM_ROOT/" "$1/"
+}
+
+# Build vpm.ko for kernel release REL out of the checkout, in the cache;
+# prints the path of the module.  Extra arguments go to make (W=1, C=2).
+vpm_build_module() {
+	local rel=$1 kdir obj
+	shift
+	kdir=/usr/src/linux-headers-$rel
+	obj=$VPM_CACHE/obj-$rel
+	[ -d "$kdir" ] || vpm_die "no headers for $rel in $kdir"
+	mkdir -p "$obj"
+	vpm_sync_sources "$obj"
+	make -s -C "$kdir" M="$obj" CONFIG_VPM=m "$@" modules >&2 ||
+		vpm_die "building vpm.ko for $rel failed"
+	echo "$obj/vpm.ko"
+}

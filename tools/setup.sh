@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prepare a Debian 12 machine for building and testing vpm.  Idempotent: a
+# second run only checks what is there and prints where the caches are.
+#
+#   - installs the Debian packages vpm needs (apt, no recommends);
+#   - unpacks Debian's linux-source-6.12 into the cache (UML KUnit builds,
+#     checkpatch, kernel-doc, sparse of the project against the real tree);
+#   - downloads the linux-image package that matches linux-source-6.12 and
+#     unpacks it into the cache (never installs it): it is the QEMU guest.
+#
+# The cache lives outside the repository: $VPM_CACHE, default ~/.cache/vpm.
+# Prints nothing but the final summary unless something has to be done.
+
+set -euo pipefail
+
+VPM_CACHE=${VPM_CACHE:-$HOME/.cache/vpm}
+PKGS=(linux-headers-6.12-amd64 linux-source-6.12 qemu-system-x86
+      busybox-static flex bison bc libelf-dev libssl-dev cpio python3
+      sparse coccinelle dwarves xz-utils gcc make perl e2fsprogs
+      kmod dmsetup rsync git)
+
+log() { printf 'setup: %s\n' "$*" >&2; }
+
+missing_pkgs() {
+	local p
+	for p in "${PKGS[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q '^install ok installed$' || echo "$p"
+	done
+}
+
+install_pkgs() {
+	local miss
+	miss=$(missing_pkgs)
+	[ -z "$miss" ] && return 0
+	log "installing:" $miss
+	local sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	# The package lists may be missing or stale on a fresh machine.
+	$sudo apt-get update -qq >&2 || log "apt-get update failed; trying the lists we have"
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -qq --no-install-recommends $miss >&2
+}
+
+# linux-headers-6.12-amd64 depends on linux-headers-<abi>-amd64 (= <version>);
+# the guest kernel is linux-image-<abi>-amd64 of the same version.
+headers_pkg() {
+	dpkg-query -W -f='${Depends}\n' linux-headers-6.12-amd64 |
+		tr ',' '\n' | sed -n 's/^ *\(linux-headers-6\.12[^ ]*-amd64\).*/\1/p' |
+		head -n 1
+}
+
+unpack_source() {
+	local ver dir tarball
+	ver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	dir=$VPM_CACHE/linux-source-$ver
+	if [ ! -f "$dir/.unpacked" ]; then
+		tarball=$(ls /usr/src/linux-source-6.12.tar.* | head -n 1)
+		log "unpacking $tarball into $dir"
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tar -C "$dir" --strip-components=1 -xf "$tarball"
+		touch "$dir/.unpacked"
+	fi
+	ln -sfn "$dir" "$VPM_CACHE/linux-src"
+}
+
+unpack_image() {
+	local hdr img ver dir tmp
+	hdr=$(headers_pkg)
+	img=${hdr/linux-headers-/linux-image-}
+	ver=$(dpkg-query -W -f='${Version}' "$hdr")
+	dir=$VPM_CACHE/$img-$ver
+	if [ ! -f "$dir/.unpacked" ]; then
+		log "downloading $img ($ver) into $dir"
+		rm -rf "$dir"
+		tmp=$(mktemp -d)
+		(cd "$tmp" && chmod 755 . && apt-get download -qq "$img=$ver" >&2)
+		dpkg -x "$tmp"/*.deb "$dir"
+		rm -rf "$tmp"
+		touch "$dir/.unpacked"
+	fi
+	ln -sfn "$dir" "$VPM_CACHE/guest-6.12"
+}
+
+mkdir -p "$VPM_CACHE"
+install_pkgs
+unpack_source
+unpack_image
+echo "setup: ready (cache $VPM_CACHE)" >&2
