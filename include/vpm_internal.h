@@ -6,10 +6,18 @@
 #ifndef _VPM_INTERNAL_H
 #define _VPM_INTERNAL_H
 
+#include <linux/cache.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
+
+#include "vpm.h"
 
 struct dentry;
+struct shrinker;
 
 /* Tunables of the vpm cache (vpm/cache.c), fixed once the module is loaded. */
 extern bool vpm_enable;
@@ -18,11 +26,228 @@ extern unsigned int vpm_cache_percent;
 extern int vpm_nfreelist;
 
 #define VPM_CACHE_PERCENT_DEFAULT	12
+/* Bounds of the cache size (the seed's VPMAP_MINCACHE, VPMAP_MAXCACHE). */
+#define VPMAP_MINCACHE		(64ULL << 20)
+#define VPMAP_MAXCACHE		(256ULL << 30)
+
+/* How get_free_vpmap() picks the freelist to start from. */
+enum vpm_cache_mode {
+	VPMCACHE_LRU,		/* per-CPU rotor over the freelists */
+	VPMCACHE_RANDOM,	/* a random freelist */
+};
+
+/*
+ * Lock order, outermost first:
+ *
+ *   folio lock            (writers hold it from map to unmap; vpm never
+ *                          sleeps for a free entry while holding one)
+ *   vpmap.lock
+ *     vpm_freeq.lock      (get_free_vpmap() holds one and takes vpmap
+ *                          locks and the other queue's lock by trylock)
+ *       vpm_cache.hash_locks[]
+ *         vpmfree.wait.lock
+ */
+
+/**
+ * struct vpmap - one entry of the vpm cache
+ * @lock: protects @refcnt, @page, @mapping, @index and queue membership
+ * @refcnt: users that have the page mapped now; 0 = on a freelist
+ * @home: index of the freelist this entry always returns to (fixed)
+ * @queue: which queue of @home holds the entry, while it is on one
+ * @link: position on a queue; under that queue's lock, and changed only
+ *	with @lock held too, so list_empty(@link) is stable under @lock
+ * @hnode: position in the page hash; changed under @lock and the bucket's
+ *	hash lock, walked under RCU
+ * @page: the cached page, or NULL; an entry with a page holds exactly one
+ *	reference on the page's folio
+ * @mapping: address space of @page when it was associated
+ * @index: page index of @page in @mapping
+ */
+struct vpmap {
+	spinlock_t lock;	/* see the kernel-doc above */
+	unsigned int refcnt;
+	u16 home;
+	u8 queue;
+	struct list_head link;
+	struct hlist_node hnode;
+	struct page *page;
+	struct address_space *mapping;
+	pgoff_t index;
+};
+
+/**
+ * struct vpm_freeq - one queue of a freelist
+ * @lock: protects @head and @len
+ * @head: circular list of free entries, oldest first
+ * @len: entries on @head
+ */
+struct vpm_freeq {
+	spinlock_t lock;	/* protects head and len */
+	struct list_head head;
+	unsigned int len;
+};
+
+/**
+ * struct vpmfree - a freelist: an alloc and a release queue that flip
+ * @q: the two queues
+ * @allocq: queue entries are taken from; swapped with @releq only with
+ *	both queue locks held, read without them (a stale value is retried)
+ * @releq: queue entries are freed to
+ * @want: threads sleeping on @wait; changed with both queue locks held
+ * @wait: where threads sleep when every freelist is empty
+ *
+ * Freelists live in per-CPU storage, each on its own cache lines.
+ */
+struct vpmfree {
+	struct vpm_freeq q[2];
+	struct vpm_freeq *allocq;
+	struct vpm_freeq *releq;
+	unsigned int want;
+	wait_queue_head_t wait;
+} ____cacheline_aligned_in_smp;
+
+/* Counters of the cache, per CPU, summed when read. */
+enum vpm_stat {
+	VPM_STAT_HITS,
+	VPM_STAT_MISSES,
+	VPM_STAT_STEALS,
+	VPM_STAT_CONTEND,
+	VPM_STAT_PREVPAGELOCKED,
+	VPM_STAT_GETPAGEFAILED,
+	VPM_STAT_ZEROSTART,
+	VPM_STAT_EMPTYFREELIST,
+	VPM_STAT_NOFREEVPMS,
+	VPM_STAT_FLIPS,
+	VPM_STAT_SKIPPED_BUSY,
+	VPM_STAT_UNCACHED,
+	VPM_STAT_RELEASED,
+	VPM_STAT_SHRINKER_RELEASED,
+	/* Gauges: per-CPU deltas whose sum is the current value. */
+	VPM_STAT_CACHED,
+	VPM_STAT_INUSE,
+	VPM_STAT_NR,
+};
+
+extern const char * const vpm_stat_names[VPM_STAT_NR];
+
+/**
+ * struct vpm_cpu - per-CPU state of a cache
+ * @rotor: next freelist this CPU allocates from (LRU mode)
+ * @stats: counters, see enum vpm_stat
+ */
+struct vpm_cpu {
+	unsigned int rotor;
+	long stats[VPM_STAT_NR];
+};
+
+/**
+ * struct vpm_cache_params - how to build a cache
+ * @nentries: number of vpmap entries (pages the cache can hold)
+ * @nfreelist: freelists, a power of two
+ * @mode: enum vpm_cache_mode
+ * @shrinker: register a shrinker that releases idle entries
+ */
+struct vpm_cache_params {
+	unsigned long nentries;
+	unsigned int nfreelist;
+	unsigned int mode;
+	bool shrinker;
+};
+
+/**
+ * struct vpm_cache - the vpmap cache
+ * @vpmaps: the entries, allocated once
+ * @nentries: number of @vpmaps
+ * @nfreelist: number of freelists, a power of two
+ * @freemsk: @nfreelist - 1
+ * @freelist: freelist i, pointing into per-CPU storage
+ * @free_pcpu: the per-CPU storage holding the freelists
+ * @cpu: per-CPU rotor and counters
+ * @mode: enum vpm_cache_mode, may change at any time
+ * @hash: buckets of the page to entry index (the seed's p_vpmref)
+ * @hash_bits: log2 of the number of buckets
+ * @hash_locks: locks of the buckets, hashed by bucket
+ * @hash_lock_mask: number of @hash_locks - 1
+ * @steals_mtbf: 2^n - 1 forces a steal every 2^n contended lookups; 0 = off
+ * @contend_mtbf: 2^n - 1 skips the fast path every 2^n lookups; 0 = off
+ * @steals: lookups counted for @steals_mtbf
+ * @contend: lookups counted for @contend_mtbf
+ * @shrinker: releases idle entries under memory pressure, or NULL
+ * @debugfs: the cache's debugfs files (NULL or error pointers without)
+ */
+struct vpm_cache {
+	struct vpmap *vpmaps;
+	unsigned long nentries;
+	unsigned int nfreelist;
+	unsigned int freemsk;
+	struct vpmfree **freelist;
+	void __percpu *free_pcpu;
+	struct vpm_cpu __percpu *cpu;
+	unsigned int mode;
+	struct hlist_head *hash;
+	unsigned int hash_bits;
+	spinlock_t *hash_locks;	/* bucket locks, see the lock order */
+	unsigned int hash_lock_mask;
+	unsigned int steals_mtbf;
+	unsigned int contend_mtbf;
+	atomic_t steals;
+	atomic_t contend;
+	struct shrinker *shrinker;
+	struct dentry *debugfs[4];
+};
+
+/* The cache of the module; NULL when vpm_enable or vpm_cache_enable is off. */
+extern struct vpm_cache *vpm_cache;
+
+/* vpm/cache.c */
+int vpm_cache_params_from_tunables(struct vpm_cache_params *p);
+struct vpm_cache *vpm_cache_create(const struct vpm_cache_params *p);
+void vpm_cache_destroy(struct vpm_cache *cache);
+int vpm_cache_init(void);
+void vpm_cache_exit(void);
+struct vpmap *vpm_get_vpmap(struct vpm_cache *cache, struct page *page,
+			    struct address_space *mapping, pgoff_t index,
+			    bool may_wait, bool *hit);
+void vpm_put_vpmap(struct vpm_cache *cache, struct vpmap *vpm);
+unsigned long vpm_cache_release(struct vpm_cache *cache,
+				struct address_space *mapping,
+				pgoff_t start, pgoff_t end,
+				unsigned long nr_to_release);
+struct vpmap *vpm_cache_lookup(struct vpm_cache *cache, struct page *page);
+long vpm_cache_stat(struct vpm_cache *cache, enum vpm_stat stat);
+void vpm_cache_count_queues(struct vpm_cache *cache, unsigned int i,
+			    unsigned int *alloc, unsigned int *rele,
+			    unsigned int *want);
+unsigned int vpm_nfreelist_clamp(int want, unsigned int ncpus, bool *warn);
+
+static inline void vpm_stat_inc(struct vpm_cache *cache, enum vpm_stat stat)
+{
+	this_cpu_inc(cache->cpu->stats[stat]);
+}
+
+static inline void vpm_stat_add(struct vpm_cache *cache, enum vpm_stat stat,
+				long n)
+{
+	this_cpu_add(cache->cpu->stats[stat], n);
+}
+
+/* vpm/map.c: the API on an explicit cache (NULL maps pages directly). */
+int __vpm_map_pages(struct vpm_cache *cache, struct address_space *mapping,
+		    loff_t off, size_t len, int fetchpage, struct vmap *vml,
+		    int nseg, int *newpage, enum vpm_rw rw);
+void __vpm_unmap_pages(struct vpm_cache *cache, struct vmap *vml,
+		       enum vpm_rw rw);
+int __vpm_data_copy(struct vpm_cache *cache, struct address_space *mapping,
+		    loff_t off, size_t len, struct iov_iter *iter,
+		    int fetchpage, int *newpage, int zerostart, enum vpm_rw rw);
+int __vpm_sync_pages(struct vpm_cache *cache, struct address_space *mapping,
+		     loff_t off, size_t len, unsigned int flags);
 
 /* vpm/debugfs.c: /sys/kernel/debug/vpm; NULL or an error pointer without it. */
 extern struct dentry *vpm_debugfs_root;
 void vpm_debugfs_init(void);
 void vpm_debugfs_exit(void);
+void vpm_debugfs_add_cache(struct vpm_cache *cache, struct dentry *parent);
 
 /* vpm/ctl.c: the control device /dev/vpm. */
 extern struct miscdevice vpm_ctl_misc;

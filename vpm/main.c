@@ -8,7 +8,7 @@
  * from a block device with one bio per contiguous run.  This file only
  * brings the pieces up in order and takes them down in reverse:
  *
- *   debugfs directory -> control device /dev/vpm
+ *   debugfs directory -> vpm cache -> control device /dev/vpm
  *
  * The control device comes last because it is what user space can reach.
  */
@@ -27,13 +27,19 @@ static int __init vpm_init(void)
 
 	vpm_debugfs_init();
 
-	err = vpm_ctl_init();
+	err = vpm_cache_init();
 	if (err)
 		goto out_debugfs;
+
+	err = vpm_ctl_init();
+	if (err)
+		goto out_cache;
 
 	pr_info("version %s loaded\n", VPM_VERSION);
 	return 0;
 
+out_cache:
+	vpm_cache_exit();
 out_debugfs:
 	vpm_debugfs_exit();
 	return err;
@@ -42,6 +48,7 @@ out_debugfs:
 static void __exit vpm_exit(void)
 {
 	vpm_ctl_exit();
+	vpm_cache_exit();
 	vpm_debugfs_exit();
 }
 

@@ -81,6 +81,7 @@ depmod -b "$ROOT" "$REL"
 # --- boot ---
 LOG=$WORK/console.log
 CMDLINE="console=ttyS0 quiet panic=-1 oops=panic $NETS vpmtest.suite=$SUITE vpmtest.glob=$GLOB"
+rm -f "$VPM_RESULTS/$SUITE-console.log"
 rc=0
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM" \

@@ -32,6 +32,17 @@ struct vpm_version {
 
 #define VPM_API_VERSION		1
 
+/*
+ * Flags of a sync request (the seed's SM_* flags).  With none, the range is
+ * written back and waited for.
+ */
+#define VPM_SYNC_ASYNC		0x01	/* start writeback, do not wait */
+#define VPM_SYNC_INVAL		0x02	/* then drop the clean pages */
+#define VPM_SYNC_DESTROY	0x04	/* drop the pages without writing */
+#define VPM_SYNC_FREE		0x08	/* then free the pages, best effort */
+#define VPM_SYNC_DONTNEED	0x10	/* then release their cache entries */
+#define VPM_SYNC_FLAGS		0x1f
+
 /* Fill in struct vpm_version.  Errors: EFAULT, EINVAL (reserved != 0). */
 #define VPM_CTL_VERSION		_IOWR(VPM_IOCTL_MAGIC, 0x00, struct vpm_version)
 

@@ -32,7 +32,8 @@ parameters_have_defaults() {
 
 parameters_are_described() {
 	out=$(modinfo -F parm "$VPM_KO") || return 1
-	for p in vpm_enable vpm_cache_enable vpm_cache_percent vpm_nfreelist; do
+	for p in vpm_enable vpm_cache_enable vpm_cache_percent vpm_nfreelist \
+		 vpm_cache_mode; do
 		echo "$out" | grep -q "^$p:.*default" ||
 			{ echo "no description for $p"; return 1; }
 	done
