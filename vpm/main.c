@@ -8,7 +8,7 @@
  * from a block device with one bio per contiguous run.  This file only
  * brings the pieces up in order and takes them down in reverse:
  *
- *   debugfs directory -> vpm cache -> control device /dev/vpm
+ *   debugfs directory -> vpm cache -> pager -> control device /dev/vpm
  *
  * The control device comes last because it is what user space can reach.
  */
@@ -18,6 +18,7 @@
 #include <linux/init.h>
 #include <linux/module.h>
 
+#include "vnode_pager.h"
 #include "vpm_internal.h"
 #include "vpm_version.h"
 
@@ -31,13 +32,19 @@ static int __init vpm_init(void)
 	if (err)
 		goto out_debugfs;
 
-	err = vpm_ctl_init();
+	err = vnode_pager_init();
 	if (err)
 		goto out_cache;
+
+	err = vpm_ctl_init();
+	if (err)
+		goto out_pager;
 
 	pr_info("version %s loaded\n", VPM_VERSION);
 	return 0;
 
+out_pager:
+	vnode_pager_exit();
 out_cache:
 	vpm_cache_exit();
 out_debugfs:
@@ -48,6 +55,7 @@ out_debugfs:
 static void __exit vpm_exit(void)
 {
 	vpm_ctl_exit();
+	vnode_pager_exit();
 	vpm_cache_exit();
 	vpm_debugfs_exit();
 }

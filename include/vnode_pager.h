@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vnode_pager: page an object in and out of a block device or a regular
+ * file (the FreeBSD vnode pager on Linux).
+ *
+ * A pager object owns a pseudo inode whose page cache holds the object's
+ * pages and whose address_space_operations are the pager: reads and
+ * writeback build one bio per run of pages contiguous on the disk, and
+ * fall back to kernel_read()/kernel_write() on the backing file where
+ * blocks cannot be mapped.
+ */
+#ifndef _VNODE_PAGER_H
+#define _VNODE_PAGER_H
+
+#include <linux/fs.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/types.h>
+
+struct block_device;
+struct dentry;
+
+/* How an object's pages reach the disk. */
+enum vnode_pager_path {
+	VNODE_PAGER_BIO,	/* bios; blocks at least a page */
+	VNODE_PAGER_SMALL_BLOCK,/* bios; several blocks per page */
+	VNODE_PAGER_OLD,	/* kernel_read/kernel_write on the file */
+};
+
+/* Counters, per pager and global; see Documentation/design.rst. */
+enum vnode_pager_stat {
+	VNP_STAT_VNODEIN,	/* input operations (the seed's v_vnodein) */
+	VNP_STAT_VNODEPGSIN,	/* pages read in */
+	VNP_STAT_VNODEOUT,	/* output operations */
+	VNP_STAT_VNODEPGSOUT,	/* pages written out */
+	VNP_STAT_BIOS_READ,
+	VNP_STAT_BIOS_WRITE,
+	VNP_STAT_READAHEAD_PAGES,	/* pages read ahead, asynchronously */
+	VNP_STAT_OLD_OPS,	/* kernel_read/kernel_write calls */
+	VNP_STAT_SMALL_BLOCK_OPS,	/* operations on a small-block object */
+	VNP_STAT_HOLE_BLOCKS,	/* blocks read as holes (zeroed) */
+	VNP_STAT_IO_ERRORS,	/* pages whose I/O failed */
+	VNP_STAT_RETRIES,	/* single-page write retries */
+	VNP_STAT_BAD_PAGES,	/* pages beyond the end, skipped */
+	/* pages per bio, power-of-two buckets: 1, 2, 3-4, ..., 257+ */
+	VNP_STAT_HIST0,
+	VNP_STAT_NR = VNP_STAT_HIST0 + 10,
+};
+
+#define VNP_HIST_BUCKETS	10
+
+extern const char * const vnode_pager_stat_names[VNP_STAT_NR];
+
+/* vnode_pager_create() flags */
+#define VNODE_PAGER_READONLY	0x1
+
+/**
+ * struct vnode_pager - a pager object (the seed's vn_pager)
+ * @link: entry on vnode_pager_list, under vnode_pager_list_lock
+ * @id: number of the object, unique while it lives
+ * @backing: the backing file: our own open of a block device, or a
+ *	reference on the caller's regular file
+ * @bdev: the block device bios go to; NULL on the old path
+ * @inode: the pseudo inode; its i_mapping is the object's page cache
+ * @size: size of the object in bytes (the seed's vnp_size); changed under
+ *	@resize_lock, read with i_size_read() of @inode
+ * @resize_lock: serializes size changes and detach
+ * @blkbits: log2 of the block size that maps to the disk
+ * @path: how the pages reach the disk
+ * @flags: VNODE_PAGER_* flags given at creation
+ * @denied_writes: the backing file was marked S_SWAPFILE by us
+ * @old_gfp: the backing file mapping's gfp mask before we restricted it
+ * @stats: per-CPU counters of this object
+ * @debugfs: the object's statistics file, or NULL
+ */
+struct vnode_pager {
+	struct list_head link;
+	int id;
+	struct file *backing;
+	struct block_device *bdev;
+	struct inode *inode;
+	loff_t size;
+	struct mutex resize_lock;	/* serializes resize and destroy */
+	unsigned int blkbits;
+	enum vnode_pager_path path;
+	unsigned int flags;
+	bool denied_writes;
+	gfp_t old_gfp;
+	long __percpu *stats;
+	struct dentry *debugfs;
+};
+
+static inline struct address_space *vnode_pager_mapping(struct vnode_pager *vnp)
+{
+	return vnp->inode->i_mapping;
+}
+
+/* vnode_pager/object.c */
+int vnode_pager_init(void);
+void vnode_pager_exit(void);
+struct vnode_pager *vnode_pager_create(struct file *backing,
+				       unsigned int flags);
+int vnode_pager_destroy(struct vnode_pager *vnp, bool force);
+int vnode_pager_flush(struct vnode_pager *vnp);
+void vnode_pager_add_debugfs(struct vnode_pager *vnp, struct dentry *dir);
+int vnode_pager_setsize(struct vnode_pager *vnp, loff_t nsize);
+bool vnode_pager_haspage(struct vnode_pager *vnp, loff_t off, int *before,
+			 int *after);
+bool vnode_pager_is_backing(struct file *file);
+long vnode_pager_stat(struct vnode_pager *vnp, enum vnode_pager_stat stat);
+void vnode_pager_stat_add(struct vnode_pager *vnp, enum vnode_pager_stat stat,
+			  long n);
+const char *vnode_pager_path_name(enum vnode_pager_path path);
+
+/* vnode_pager/input.c */
+int vnode_pager_getpages(struct vnode_pager *vnp, pgoff_t index,
+			 unsigned int behind, unsigned int ahead,
+			 unsigned int *pages, unsigned int *bios);
+extern unsigned int vnode_pager_cluster;
+
+#endif /* _VNODE_PAGER_H */

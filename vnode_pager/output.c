@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vnode_pager: output (the seed's vnode_pager_output(), _output_smlfs()
+ * and _output_old()).
+ *
+ * Writeback gathers dirty pages with consecutive indices into a batch of
+ * up to VNP_MAX_BATCH pages and writes it with one bio per run of blocks
+ * contiguous on the disk, waiting for all of them.  Each page then has a
+ * result: OK; BAD when it lies beyond the end of the object (skipped);
+ * ERROR when its write failed.  When a batch of more than one page fails,
+ * every failed page is tried again alone (the seed's retryoutput); a page
+ * that still fails stays dirty and the error is recorded on the mapping,
+ * so fsync() returns -EIO and a later writeback tries the page again: no
+ * write is silently lost.
+ */
+
+#include <linux/blkdev.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+#include <linux/writeback.h>
+
+#include "internal.h"
+
+/* Write @nr folios (under writeback) once; results in @res. */
+static void vnp_write_once(struct vnode_pager *vnp, struct folio **folios,
+			   unsigned int nr, blk_opf_t opf_flags,
+			   enum vnp_result *res)
+{
+	struct vnp_io *io;
+	unsigned int i;
+	int err;
+
+	if (vnp->path == VNODE_PAGER_OLD) {
+		err = vnp_old_rw(vnp, folios, nr, true);
+		for (i = 0; i < nr; i++)
+			res[i] = err ? VNP_ERROR : VNP_OK;
+		return;
+	}
+	io = vnp_io_alloc(vnp, nr, true, GFP_NOIO);
+	if (!io) {
+		for (i = 0; i < nr; i++)
+			res[i] = VNP_AGAIN;
+		return;
+	}
+	memcpy(io->folios, folios, nr * sizeof(*folios));
+	io->opf_flags = opf_flags;
+	vnp_io_submit(io, true);
+	vnp_io_wait(io);
+	for (i = 0; i < nr; i++)
+		res[i] = vnp_io_failed(io, i) ? VNP_ERROR : VNP_OK;
+	vnp_io_free(io);
+}
+
+/*
+ * Write a batch: everything first, then each failed page alone if the
+ * batch had more than one page.
+ */
+static void vnode_pager_output(struct vnode_pager *vnp,
+			       struct folio **folios, unsigned int nr,
+			       blk_opf_t opf_flags, enum vnp_result *res)
+{
+	unsigned int i;
+
+	vnp_stat_inc(vnp, VNP_STAT_VNODEOUT);
+	vnode_pager_stat_add(vnp, VNP_STAT_VNODEPGSOUT, nr);
+	if (vnp->path == VNODE_PAGER_SMALL_BLOCK)
+		vnp_stat_inc(vnp, VNP_STAT_SMALL_BLOCK_OPS);
+	vnp_write_once(vnp, folios, nr, opf_flags, res);
+	if (nr == 1)
+		return;
+	for (i = 0; i < nr; i++) {
+		if (res[i] != VNP_ERROR && res[i] != VNP_AGAIN)
+			continue;
+		vnp_stat_inc(vnp, VNP_STAT_RETRIES);
+		vnp_write_once(vnp, &folios[i], 1, opf_flags, &res[i]);
+	}
+}
+
+/* Keep the backing file's own page cache from showing stale blocks. */
+static void vnp_invalidate_backing(struct vnode_pager *vnp, loff_t start,
+				   loff_t end)
+{
+	if (vnp->path == VNODE_PAGER_OLD)
+		return;
+	invalidate_mapping_pages(vnp->backing->f_mapping, start >> PAGE_SHIFT,
+				 end >> PAGE_SHIFT);
+}
+
+/* A batch being gathered by writepages, and the results of its pages. */
+struct vnp_wb {
+	unsigned int max;
+	unsigned int nr;
+	struct folio **folios;
+	enum vnp_result *res;
+};
+
+/* Write a gathered batch and finish the writeback of its folios. */
+static int vnp_flush(struct vnode_pager *vnp, struct vnp_wb *wb,
+		     struct writeback_control *wbc)
+{
+	struct address_space *mapping = vnode_pager_mapping(vnp);
+	unsigned int i;
+	int err = 0;
+
+	vnode_pager_output(vnp, wb->folios, wb->nr,
+			   wbc->sync_mode == WB_SYNC_ALL ? REQ_SYNC : 0,
+			   wb->res);
+	for (i = 0; i < wb->nr; i++) {
+		struct folio *folio = wb->folios[i];
+
+		if (wb->res[i] != VNP_OK) {
+			/* Still dirty: a later writeback tries again. */
+			folio_mark_dirty(folio);
+			if (wb->res[i] == VNP_ERROR) {
+				vnp_stat_inc(vnp, VNP_STAT_IO_ERRORS);
+				mapping_set_error(mapping, -EIO);
+				err = -EIO;
+			}
+		}
+		folio_end_writeback(folio);
+	}
+	vnp_invalidate_backing(vnp, folio_pos(wb->folios[0]),
+			       folio_pos(wb->folios[wb->nr - 1]));
+	wb->nr = 0;
+	return err;
+}
+
+/**
+ * vnode_pager_writepages() - the writepages operation
+ * @mapping: the object's page cache
+ * @wbc: what to write
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -EIO when a page could not be written (it stays dirty).
+ */
+int vnode_pager_writepages(struct address_space *mapping,
+			   struct writeback_control *wbc)
+{
+	struct vnode_pager *vnp = vnp_of(mapping);
+	struct folio *one_folio;
+	enum vnp_result one_res;
+	struct vnp_wb wb = { .max = VNP_MAX_BATCH };
+	struct folio *folio = NULL;
+	int err = 0, ret = 0;
+
+	wb.folios = kmalloc_array(wb.max, sizeof(*wb.folios), GFP_NOIO);
+	wb.res = kmalloc_array(wb.max, sizeof(*wb.res), GFP_NOIO);
+	if (!wb.folios || !wb.res) {
+		/* Short of memory: write one page at a time. */
+		kfree(wb.folios);
+		kfree(wb.res);
+		wb.max = 1;
+		wb.folios = &one_folio;
+		wb.res = &one_res;
+	}
+
+	while ((folio = writeback_iter(mapping, wbc, folio, &err))) {
+		if (folio_pos(folio) >= i_size_read(mapping->host)) {
+			/* Beyond the end (the seed's BAD): nothing to write. */
+			vnp_stat_inc(vnp, VNP_STAT_BAD_PAGES);
+			folio_unlock(folio);
+			continue;
+		}
+		if (wb.nr && (wb.nr == wb.max ||
+			      folio->index != wb.folios[wb.nr - 1]->index + 1))
+			ret = vnp_flush(vnp, &wb, wbc) ?: ret;
+		folio_start_writeback(folio);
+		folio_unlock(folio);
+		wb.folios[wb.nr++] = folio;
+	}
+	if (wb.nr)
+		ret = vnp_flush(vnp, &wb, wbc) ?: ret;
+	if (wb.max > 1) {
+		kfree(wb.folios);
+		kfree(wb.res);
+	}
+	return err ?: ret;
+}
