@@ -37,8 +37,7 @@ static struct ctx setup_sectors(struct kunit *test, sector_t sectors)
 	c.tb = vpm_testblk_create(test, sectors);
 	c.vnp = vnode_pager_create(c.tb->file, 0);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c.vnp);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, destroy_action, c.vnp));
+	vpm_test_defer(test, destroy_action, c.vnp);
 	c.mapping = vnode_pager_mapping(c.vnp);
 	return c;
 }

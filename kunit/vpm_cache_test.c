@@ -380,9 +380,7 @@ static void shrinker_releases_idle_entries_oldest_first(struct kunit *test)
 	c.tm = vpm_test_mapping_create(test, 64 * PAGE_SIZE);
 	c.cache = vpm_cache_create(&p);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c.cache);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, destroy_action,
-						  c.cache));
+	vpm_test_defer(test, destroy_action, c.cache);
 	shrink = c.cache->shrinker;
 	KUNIT_ASSERT_NOT_NULL(test, shrink);
 	for (i = 0; i < 8; i++)

@@ -45,6 +45,13 @@ static inline u8 vpm_test_pattern(loff_t pos)
 	return (u8)(pos * 7 + (pos >> 12) * 13 + 1);
 }
 
+/* Run @fn(@arg) when the test ends; fail the test if that cannot be. */
+static inline void vpm_test_defer(struct kunit *test, kunit_action_t *fn,
+				  void *arg)
+{
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fn, arg), 0);
+}
+
 struct vpm_test_mapping *vpm_test_mapping_create(struct kunit *test,
 						 loff_t size);
 struct vpm_cache *vpm_test_cache_create(struct kunit *test,

@@ -150,9 +150,7 @@ struct vpm_test_mapping *vpm_test_mapping_create(struct kunit *test,
 	tm->inode->i_mapping->a_ops = &vpm_test_aops;
 	i_size_write(tm->inode, size);
 	tm->mapping = tm->inode->i_mapping;
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, vpm_test_mapping_free,
-						  tm));
+	vpm_test_defer(test, vpm_test_mapping_free, tm);
 	return tm;
 }
 
@@ -182,9 +180,7 @@ struct vpm_cache *vpm_test_cache_create(struct kunit *test,
 	struct vpm_cache *cache = vpm_cache_create(&p);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, cache);
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, vpm_test_cache_free,
-						  cache));
+	vpm_test_defer(test, vpm_test_cache_free, cache);
 	return cache;
 }
 

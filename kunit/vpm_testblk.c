@@ -14,6 +14,7 @@
 #include <linux/highmem.h>
 #include <linux/vmalloc.h>
 
+#include "vpm_test.h"
 #include "vpm_testblk.h"
 
 static int vpm_testblk_major;
@@ -202,8 +203,7 @@ struct vpm_testblk *vpm_testblk_create(struct kunit *test, sector_t sectors)
 		vfree(tb->store);
 		KUNIT_ASSERT_EQ(test, err, 0);
 	}
-	KUNIT_ASSERT_EQ(test, 0,
-			kunit_add_action_or_reset(test, vpm_testblk_free, tb));
+	vpm_test_defer(test, vpm_testblk_free, tb);
 	tb->file = bdev_file_open_by_dev(disk_devt(tb->disk),
 					 BLK_OPEN_READ | BLK_OPEN_WRITE, NULL,
 					 NULL);

@@ -37,13 +37,27 @@ grep -q 'drivers/vpm/Kconfig' "$SRC/drivers/Kconfig" ||
 grep -q '^obj-$(CONFIG_VPM)' "$SRC/drivers/Makefile" ||
 	echo 'obj-$(CONFIG_VPM)		+= vpm/' >> "$SRC/drivers/Makefile"
 
+# The file systems the pager suites use, fresh for every run: ubd0 is ext4
+# with 4 KiB blocks, ubd1 ext4 with 1 KiB blocks.  null_blk keeps its data.
+IMAGES=$VPM_CACHE/kunit-images
+mkdir -p "$IMAGES"
+for spec in 4k:4096:32M 1k:1024:16M; do
+	IFS=: read -r name bs size <<< "$spec"
+	rm -f "$IMAGES/ext4-$name.img"
+	mkfs.ext4 -q -F -b "$bs" -E lazy_itable_init=0,lazy_journal_init=0 \
+		"$IMAGES/ext4-$name.img" "$size"
+done
+KARGS=(--kernel_args "ubd0=$IMAGES/ext4-4k.img"
+       --kernel_args "ubd1=$IMAGES/ext4-1k.img"
+       --kernel_args null_blk.memory_backed=1)
+
 JSON=$BUILD/vpm-results.json
 rm -f "$JSON" "$BUILD/test.log"
 rc=0
 (cd "$SRC" && python3 tools/testing/kunit/kunit.py run --arch=um \
 	--kunitconfig="$VPM_ROOT/kunit/.kunitconfig" \
 	--build_dir="$BUILD" --jobs="$(nproc)" --timeout="$TIMEOUT" \
-	--json="$JSON" ${GLOB:+"$GLOB"}) || rc=$?
+	--json="$JSON" "${KARGS[@]}" ${GLOB:+"$GLOB"}) || rc=$?
 
 counts=$(python3 - "$JSON" <<'PY' || echo "0 1"
 import json, sys
