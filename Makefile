@@ -23,7 +23,7 @@ USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror=implicit-function-declaratio
 VPM_VERSION := $(shell sed -n 's/^.define VPM_VERSION_[A-Z]* //p' \
 		 include/vpm_version.h | paste -sd.)
 
-TOOLS := tools/vpmctl tools/e2e/vpmprobe
+TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat
 
 .PHONY: all module tools setup kunit e2e demo check clean version help
 

@@ -231,6 +231,16 @@ static inline void vpm_stat_add(struct vpm_cache *cache, enum vpm_stat stat,
 	this_cpu_add(cache->cpu->stats[stat], n);
 }
 
+/**
+ * struct vpm_copy_count - what one vpm_data_copy() found in the cache
+ * @hits: pages mapped through their existing cache entry
+ * @misses: pages that took an entry from a freelist
+ */
+struct vpm_copy_count {
+	unsigned int hits;
+	unsigned int misses;
+};
+
 /* vpm/map.c: the API on an explicit cache (NULL maps pages directly). */
 int __vpm_map_pages(struct vpm_cache *cache, struct address_space *mapping,
 		    loff_t off, size_t len, int fetchpage, struct vmap *vml,
@@ -239,15 +249,65 @@ void __vpm_unmap_pages(struct vpm_cache *cache, struct vmap *vml,
 		       enum vpm_rw rw);
 int __vpm_data_copy(struct vpm_cache *cache, struct address_space *mapping,
 		    loff_t off, size_t len, struct iov_iter *iter,
-		    int fetchpage, int *newpage, int zerostart, enum vpm_rw rw);
+		    int fetchpage, int *newpage, int zerostart, enum vpm_rw rw,
+		    struct vpm_copy_count *count);
 int __vpm_sync_pages(struct vpm_cache *cache, struct address_space *mapping,
 		     loff_t off, size_t len, unsigned int flags);
 
 /* vpm/debugfs.c: /sys/kernel/debug/vpm; NULL or an error pointer without it. */
 extern struct dentry *vpm_debugfs_root;
+extern struct dentry *vpm_debugfs_objects;
 void vpm_debugfs_init(void);
 void vpm_debugfs_exit(void);
 void vpm_debugfs_add_cache(struct vpm_cache *cache, struct dentry *parent);
+
+struct vnode_pager;
+struct vpm_object_info;
+struct vpm_stats;
+
+/* Per-CPU counters of one object. */
+struct vpm_object_counts {
+	u64 hits;
+	u64 misses;
+};
+
+/**
+ * struct vpm_object - an attached backing store and its device /dev/vpmN
+ * @link: entry on the list of objects, under the objects lock
+ * @id: its number, the pager's
+ * @flags: VPM_ATTACH_* it was attached with
+ * @vnp: its pager object
+ * @misc: the device /dev/vpmN
+ * @name: "vpmN"
+ * @backing_path: path of the backing store when attached
+ * @open_count: open files of /dev/vpmN, under the objects lock
+ * @dying: being detached: no new opens; under the objects lock
+ * @counts: pages hit and missed in the vpm cache by read and write
+ * @debugfs: its directory /sys/kernel/debug/vpm/objects/N
+ */
+struct vpm_object {
+	struct list_head link;
+	int id;
+	unsigned int flags;
+	struct vnode_pager *vnp;
+	struct miscdevice misc;
+	char name[16];
+	char *backing_path;
+	unsigned int open_count;
+	bool dying;
+	struct vpm_object_counts __percpu *counts;
+	struct dentry *debugfs;
+};
+
+/* vpm/object.c: objects and /dev/vpmN. */
+struct vpm_object *vpm_object_attach(struct file *file, unsigned int flags);
+int vpm_object_detach(u32 id);
+void vpm_object_detach_all(void);
+int vpm_object_list(struct vpm_object_info __user *uobjects, u32 room,
+		    u32 *count);
+int vpm_object_sync(struct vpm_object *obj, loff_t off, size_t len,
+		    unsigned int flags);
+void vpm_fill_pager_stats(struct vnode_pager *vnp, struct vpm_stats *st);
 
 /* vpm/ctl.c: the control device /dev/vpm. */
 extern struct miscdevice vpm_ctl_misc;

@@ -116,7 +116,7 @@ static void dirty_pages(struct kunit *test, struct ctx *c, pgoff_t index,
 						(loff_t)(index + i)
 							<< PAGE_SHIFT,
 						PAGE_SIZE, &iter, 0, NULL, 0,
-						VPM_WRITE),
+						VPM_WRITE, NULL),
 				0);
 	}
 }
@@ -385,7 +385,7 @@ static void data_read_matches_the_disk(struct kunit *test)
 	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, PAGE_SIZE + 500);
 	KUNIT_ASSERT_EQ(test,
 			__vpm_data_copy(NULL, c.mapping, base, PAGE_SIZE + 500,
-					&iter, 1, NULL, 0, VPM_READ),
+					&iter, 1, NULL, 0, VPM_READ, NULL),
 			0);
 	for (pos = 0; pos < PAGE_SIZE + 500; pos++)
 		if (buf[pos] != vpm_testblk_pattern(base + pos)) {

@@ -65,7 +65,7 @@ static int pager_copy(struct vnode_pager *vnp, loff_t pos, u8 *buf,
 		err = __vpm_data_copy(NULL, vnode_pager_mapping(vnp), at,
 				      iov_iter_count(&iter), &iter,
 				      rw == VPM_READ || offset_in_page(at), NULL,
-				      0, rw);
+				      0, rw, NULL);
 	}
 	return err;
 }

@@ -307,7 +307,7 @@ static size_t copy(struct ctx *c, loff_t off, void *buf, size_t len, int fetch,
 	iov_iter_kvec(&iter, rw == VPM_WRITE ? ITER_SOURCE : ITER_DEST, &kv, 1,
 		      len);
 	*err = __vpm_data_copy(c->cache, c->tm->mapping, off, len, &iter, fetch,
-			       NULL, zerostart, rw);
+			       NULL, zerostart, rw, NULL);
 	return len - iov_iter_count(&iter);
 }
 
@@ -468,7 +468,7 @@ static int user_copy(struct ctx *c, loff_t off, void __user *ubuf, size_t len,
 	iov_iter_ubuf(&iter, rw == VPM_WRITE ? ITER_SOURCE : ITER_DEST, ubuf,
 		      len);
 	err = __vpm_data_copy(c->cache, c->tm->mapping, off, len, &iter, fetch,
-			      NULL, 0, rw);
+			      NULL, 0, rw, NULL);
 	*done = len - iov_iter_count(&iter);
 	return err;
 }

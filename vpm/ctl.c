@@ -2,15 +2,20 @@
 /*
  * vpm: the control device /dev/vpm.
  *
- * A misc device with a dynamic minor.  Every ioctl copies its argument in,
- * checks reserved fields and flags before acting and copies the result out;
- * unknown commands get -ENOTTY.  The argument structures need no
- * translation for 32-bit callers, so compat_ptr_ioctl serves them.
+ * A misc device with a dynamic minor: attach a backing store (making
+ * /dev/vpmN), detach it, list the objects, read the counters.  Every ioctl
+ * copies its argument in, checks reserved fields and flags before acting
+ * and copies the result out; unknown commands get -ENOTTY.  Attach and
+ * detach need CAP_SYS_ADMIN.  The argument structures need no translation
+ * for 32-bit callers, so compat_ptr_ioctl serves them.
  */
 
+#include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -38,6 +43,109 @@ static long vpm_ctl_version(struct vpm_version __user *uarg)
 	return 0;
 }
 
+static long vpm_ctl_attach(struct vpm_attach __user *uarg)
+{
+	struct vpm_attach req;
+	struct vpm_object *obj;
+	struct file *file;
+	long err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if ((req.flags & ~VPM_ATTACH_FLAGS) || req.id || req.reserved0 ||
+	    memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	file = fget(req.fd);
+	if (!file)
+		return -EBADF;
+	obj = vpm_object_attach(file, req.flags);
+	fput(file);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	req.id = obj->id;
+	if (copy_to_user(uarg, &req, sizeof(req))) {
+		/* The caller cannot learn the number: undo the attach. */
+		err = vpm_object_detach(obj->id);
+		return err ?: -EFAULT;
+	}
+	return 0;
+}
+
+static long vpm_ctl_detach(struct vpm_detach __user *uarg)
+{
+	struct vpm_detach req;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	return vpm_object_detach(req.id);
+}
+
+static long vpm_ctl_info(struct vpm_info __user *uarg)
+{
+	struct vpm_info req;
+	u32 count;
+	int err;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	err = vpm_object_list(u64_to_user_ptr(req.objects), req.count, &count);
+	if (err)
+		return err;
+	req.count = count;
+	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static void vpm_fill_cache_stats(struct vpm_stats *st)
+{
+	struct vpm_cache *cache = vpm_cache;
+	unsigned int alloc, rele, want, i;
+	int s;
+
+	st->ncache = VPM_CSTAT_NR;
+	if (!cache)
+		return;
+	st->cache[VPM_CSTAT_ENTRIES] = cache->nentries;
+	st->cache[VPM_CSTAT_FREELISTS] = cache->nfreelist;
+	st->cache[VPM_CSTAT_MODE] = READ_ONCE(cache->mode);
+	for (i = 0; i < cache->nfreelist; i++) {
+		vpm_cache_count_queues(cache, i, &alloc, &rele, &want);
+		st->cache[VPM_CSTAT_FREE_ALLOC] += alloc;
+		st->cache[VPM_CSTAT_FREE_RELEASE] += rele;
+		st->cache[VPM_CSTAT_WAITERS] += want;
+	}
+	for (s = 0; s < VPM_STAT_NR; s++)
+		st->cache[VPM_CSTAT_HITS + s] = vpm_cache_stat(cache, s);
+}
+
+static long vpm_ctl_stats(struct vpm_stats __user *uarg)
+{
+	struct vpm_stats *st;
+	long err;
+
+	st = memdup_user(uarg, sizeof(*st));
+	if (IS_ERR(st))
+		return PTR_ERR(st);
+	err = -EINVAL;
+	if (st->ncache || st->npager ||
+	    memchr_inv(st->reserved, 0, sizeof(st->reserved)))
+		goto out_free;
+	memset(st, 0, sizeof(*st));
+	vpm_fill_cache_stats(st);
+	vpm_fill_pager_stats(NULL, st);
+	err = copy_to_user(uarg, st, sizeof(*st)) ? -EFAULT : 0;
+out_free:
+	kfree(st);
+	return err;
+}
+
 static long vpm_ctl_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -46,6 +154,14 @@ static long vpm_ctl_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case VPM_CTL_VERSION:
 		return vpm_ctl_version(uarg);
+	case VPM_CTL_ATTACH:
+		return vpm_ctl_attach(uarg);
+	case VPM_CTL_DETACH:
+		return vpm_ctl_detach(uarg);
+	case VPM_CTL_INFO:
+		return vpm_ctl_info(uarg);
+	case VPM_CTL_STATS:
+		return vpm_ctl_stats(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -6,6 +6,8 @@
  *   freelists      one line per freelist: queue lengths and waiters
  *   steals_mtbf    fault injection: force the steal path every 2^n-th time
  *   contend_mtbf   fault injection: skip the hit fast path every 2^n-th time
+ *   pager          counters of the pager, all objects
+ *   objects/N/stats  one object: its path, size and pager counters
  *
  * Reading takes no lock that the data path takes: counters are per-CPU
  * sums and queue lengths are snapshots.  debugfs is a debugging aid: when
@@ -19,6 +21,7 @@
 #include "vpm_internal.h"
 
 struct dentry *vpm_debugfs_root;
+struct dentry *vpm_debugfs_objects;
 
 static_assert(ARRAY_SIZE(vpm_stat_names) == VPM_STAT_NR);
 
@@ -105,10 +108,12 @@ void vpm_debugfs_add_cache(struct vpm_cache *cache, struct dentry *parent)
 void vpm_debugfs_init(void)
 {
 	vpm_debugfs_root = debugfs_create_dir("vpm", NULL);
+	vpm_debugfs_objects = debugfs_create_dir("objects", vpm_debugfs_root);
 }
 
 void vpm_debugfs_exit(void)
 {
 	debugfs_remove(vpm_debugfs_root);
 	vpm_debugfs_root = NULL;
+	vpm_debugfs_objects = NULL;
 }

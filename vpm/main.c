@@ -55,6 +55,8 @@ out_debugfs:
 static void __exit vpm_exit(void)
 {
 	vpm_ctl_exit();
+	/* Unload writes back and detaches every object (none is open). */
+	vpm_object_detach_all();
 	vnode_pager_exit();
 	vpm_cache_exit();
 	vpm_debugfs_exit();

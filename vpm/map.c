@@ -421,13 +421,15 @@ static void vpm_zero_new(struct vmap *vs, size_t from, size_t to)
  * @newpage: see vpm_data_copy()
  * @zerostart: see vpm_data_copy()
  * @rw: see vpm_data_copy()
+ * @count: if not NULL, the cache hits and misses are added to it
  *
  * Context: process context, may sleep.
  * Return: see vpm_data_copy().
  */
 int __vpm_data_copy(struct vpm_cache *cache, struct address_space *mapping,
 		    loff_t off, size_t len, struct iov_iter *iter,
-		    int fetchpage, int *newpage, int zerostart, enum vpm_rw rw)
+		    int fetchpage, int *newpage, int zerostart, enum vpm_rw rw,
+		    struct vpm_copy_count *count)
 {
 	struct vmap vml[VPM_MINVMAPS];
 	size_t pon = offset_in_page(off);
@@ -452,6 +454,12 @@ int __vpm_data_copy(struct vpm_cache *cache, struct address_space *mapping,
 		size_t n = min_t(size_t, len, PAGE_SIZE - pon);
 		size_t done;
 
+		if (count && (vs->vs_flags & VPM_VS_CACHED)) {
+			if (vs->vs_flags & VPM_VS_HIT)
+				count->hits++;
+			else
+				count->misses++;
+		}
 		if (err || !n) {
 			/* Not reached by the copy: nothing to write back. */
 			vs->vs_flags |= VPM_VS_DISCARD;
@@ -507,7 +515,7 @@ int vpm_data_copy(struct address_space *mapping, loff_t off, size_t len,
 		  int zerostart, enum vpm_rw rw)
 {
 	return __vpm_data_copy(vpm_cache, mapping, off, len, iter, fetchpage,
-			       newpage, zerostart, rw);
+			       newpage, zerostart, rw, NULL);
 }
 EXPORT_SYMBOL_GPL(vpm_data_copy);
 

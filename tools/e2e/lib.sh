@@ -7,6 +7,8 @@
 #   expect WHAT GOT WANT         fail the current check unless GOT = WANT.
 
 VPM_KO=/vpm/vpm.ko
+# The console, for lines that must not be captured by check's $(...).
+exec 9>&1
 
 check() {
 	name=$1
@@ -39,3 +41,17 @@ vpm_unloaded_cleanly() {
 	[ ! -e /sys/module/vpm ] && [ ! -e /dev/vpm ] &&
 		[ ! -e /sys/kernel/debug/vpm ]
 }
+
+# Ask the host to check a disk image after the guest powers off:
+#   host_check NAME IMAGE[:/FILE] VPMPAT-COMMAND ARGS...
+host_check() {
+	case "$1" in
+	$E2E_GLOB) echo "E2E HOSTCHECK $*" >&9 ;;
+	esac
+}
+
+# Field VALUE of "name value" lines on stdin.
+value_of() { sed -n "s/^$1 //p"; }
+
+# The errno name an ioctl returns, through vpmprobe.
+probe() { vpmprobe ioctl "$@" | cut -d' ' -f1; }

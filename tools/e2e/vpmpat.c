@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpmpat - deterministic data patterns for the vpm end-to-end checks.
+ *
+ *   vpmpat gen SEED LENGTH              pattern to stdout (host images)
+ *   vpmpat fill FILE SEED OFFSET LENGTH write the pattern at OFFSET
+ *   vpmpat check FILE SEED OFFSET LENGTH compare FILE with the pattern
+ *   vpmpat randwrite FILE SEED N MAXLEN [fsync]
+ *                                       N pwrite()s of 1..MAXLEN bytes at
+ *                                       random offsets, fsync at the end
+ *   vpmpat verify FILE BASE SEED N MAXLEN
+ *                                       FILE must be pattern BASE with the
+ *                                       writes of "randwrite SEED N MAXLEN"
+ *                                       on top
+ *
+ * The pattern byte at offset O for seed S depends on both, so a block
+ * written to the wrong place is caught.  check and verify print "ok BYTES"
+ * or "mismatch BYTES first OFFSET" and exit 1 on a mismatch.  The same
+ * binary runs in the guest and on the host.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tools.h"
+
+#define CHUNK	(1024 * 1024)
+
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static void pattern(uint64_t seed, uint64_t off, uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		uint64_t o = off + i;
+
+		buf[i] = mix(seed * 0x100000001b3ULL + (o >> 3)) >> ((o & 7) * 8);
+	}
+}
+
+static void fail(const char *what, const char *arg)
+{
+	fprintf(stderr, "vpmpat: %s %s: %s\n", what, arg, strerror(errno));
+	exit(2);
+}
+
+static uint64_t num(const char *s)
+{
+	return strtoull(s, NULL, 0);
+}
+
+static int open_file(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+
+	if (fd < 0)
+		fail("open", path);
+	return fd;
+}
+
+static uint64_t file_size(int fd, const char *path)
+{
+	off_t end = lseek(fd, 0, SEEK_END);
+
+	if (end < 0)
+		fail("lseek", path);
+	return end;
+}
+
+/* One write of randwrite: where, how long, with which seed. */
+struct rw {
+	uint64_t off;
+	size_t len;
+	uint64_t seed;
+};
+
+static uint64_t rng_state;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static struct rw nth_write(uint64_t size, uint64_t seed, unsigned int i,
+			   size_t maxlen)
+{
+	struct rw w;
+
+	w.len = 1 + rng() % maxlen;
+	if (w.len > size)
+		w.len = size;
+	w.off = rng() % (size - w.len + 1);
+	w.seed = seed * 1000003 + i + 1;
+	return w;
+}
+
+static int cmd_gen(uint64_t seed, uint64_t len)
+{
+	static uint8_t buf[CHUNK];
+	uint64_t off;
+
+	for (off = 0; off < len; off += CHUNK) {
+		size_t n = len - off < CHUNK ? len - off : CHUNK;
+
+		pattern(seed, off, buf, n);
+		if (fwrite(buf, 1, n, stdout) != n)
+			fail("write", "stdout");
+	}
+	return 0;
+}
+
+static int cmd_fill(const char *path, uint64_t seed, uint64_t off,
+		    uint64_t len)
+{
+	static uint8_t buf[CHUNK];
+	int fd = open_file(path, O_WRONLY);
+	uint64_t done;
+
+	for (done = 0; done < len; done += CHUNK) {
+		size_t n = len - done < CHUNK ? len - done : CHUNK;
+
+		pattern(seed, off + done, buf, n);
+		if (pwrite(fd, buf, n, off + done) != (ssize_t)n)
+			fail("pwrite", path);
+	}
+	if (fsync(fd))
+		fail("fsync", path);
+	close(fd);
+	return 0;
+}
+
+/* Compare [off, off + len) of @fd with @expect (NULL: pattern @seed). */
+static int compare(const char *path, int fd, uint64_t seed, uint64_t off,
+		   uint64_t len, const uint8_t *expect)
+{
+	static uint8_t got[CHUNK], want[CHUNK];
+	uint64_t done, bad = 0, first = 0;
+
+	for (done = 0; done < len; done += CHUNK) {
+		size_t n = len - done < CHUNK ? len - done : CHUNK;
+		ssize_t r = pread(fd, got, n, off + done);
+		size_t i;
+
+		if (r != (ssize_t)n) {
+			if (r >= 0)
+				errno = EIO;
+			fail("pread", path);
+		}
+		if (expect)
+			memcpy(want, expect + off + done, n);
+		else
+			pattern(seed, off + done, want, n);
+		if (!memcmp(got, want, n))
+			continue;
+		for (i = 0; i < n; i++) {
+			if (got[i] == want[i])
+				continue;
+			if (!bad++)
+				first = off + done + i;
+		}
+	}
+	if (bad) {
+		printf("mismatch %llu first %llu\n", (unsigned long long)bad,
+		       (unsigned long long)first);
+		return 1;
+	}
+	printf("ok %llu\n", (unsigned long long)len);
+	return 0;
+}
+
+static int cmd_check(const char *path, uint64_t seed, uint64_t off,
+		     uint64_t len)
+{
+	int fd = open_file(path, O_RDONLY);
+
+	return compare(path, fd, seed, off, len, NULL);
+}
+
+static int cmd_randwrite(const char *path, uint64_t seed, unsigned int n,
+			 size_t maxlen, int sync)
+{
+	int fd = open_file(path, O_RDWR);
+	uint64_t size = file_size(fd, path);
+	uint8_t *buf = malloc(maxlen);
+	unsigned int i;
+
+	if (!buf)
+		fail("malloc", path);
+	rng_state = seed | 1;
+	for (i = 0; i < n; i++) {
+		struct rw w = nth_write(size, seed, i, maxlen);
+
+		pattern(w.seed, w.off, buf, w.len);
+		if (pwrite(fd, buf, w.len, w.off) != (ssize_t)w.len)
+			fail("pwrite", path);
+	}
+	if (sync && fsync(fd))
+		fail("fsync", path);
+	close(fd);
+	free(buf);
+	printf("wrote %u\n", n);
+	return 0;
+}
+
+static int cmd_verify(const char *path, uint64_t base, uint64_t seed,
+		      unsigned int n, size_t maxlen)
+{
+	int fd = open_file(path, O_RDONLY);
+	uint64_t size = file_size(fd, path);
+	uint8_t *expect = malloc(size);
+	unsigned int i;
+
+	if (!expect)
+		fail("malloc", path);
+	pattern(base, 0, expect, size);
+	rng_state = seed | 1;
+	for (i = 0; i < n; i++) {
+		struct rw w = nth_write(size, seed, i, maxlen);
+
+		pattern(w.seed, w.off, expect + w.off, w.len);
+	}
+	return compare(path, fd, 0, 0, size, expect);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "gen"))
+		return cmd_gen(num(argv[2]), num(argv[3]));
+	if (argc == 6 && !strcmp(argv[1], "fill"))
+		return cmd_fill(argv[2], num(argv[3]), num(argv[4]),
+				num(argv[5]));
+	if (argc == 6 && !strcmp(argv[1], "check"))
+		return cmd_check(argv[2], num(argv[3]), num(argv[4]),
+				 num(argv[5]));
+	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "randwrite"))
+		return cmd_randwrite(argv[2], num(argv[3]), num(argv[4]),
+				     num(argv[5]), argc == 7);
+	if (argc == 7 && !strcmp(argv[1], "verify"))
+		return cmd_verify(argv[2], num(argv[3]), num(argv[4]),
+				  num(argv[5]), num(argv[6]));
+	fprintf(stderr, "usage: vpmpat gen|fill|check|randwrite|verify ...\n");
+	return 2;
+}

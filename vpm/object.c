@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vpm: objects and their devices /dev/vpmN.
+ *
+ * An object is a pager object (vnode_pager) published as a misc device
+ * named after its number.  read, write, their vector and positioned forms
+ * go through vpm_data_copy(), two pages at a time; llseek uses the
+ * object's size; fsync writes back with vpm_sync_pages() and flushes the
+ * device's cache; ioctls inspect and drive the pager and the cache.
+ *
+ * Lifetime: objects are on vpm_objects, under vpm_objects_lock, from
+ * attach to detach.  An open /dev/vpmN counts in @open_count and holds the
+ * module; detach refuses an object that is open, and marks it @dying
+ * (under the lock) so that no open can start while it is written back and
+ * removed.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <linux/writeback.h>
+
+#include <uapi/linux/vpm.h>
+
+#include "vnode_pager.h"
+#include "vpm_internal.h"
+
+static LIST_HEAD(vpm_objects);
+static DEFINE_MUTEX(vpm_objects_lock);	/* vpm_objects, open_count, dying */
+
+/**
+ * struct vpm_object_file - an open /dev/vpmN
+ * @obj: the object
+ * @ra: read-ahead state of this open file over the object's pages
+ */
+struct vpm_object_file {
+	struct vpm_object *obj;
+	struct file_ra_state ra;
+};
+
+/* The user API numbers counters and paths as the kernel does. */
+static_assert((int)VPM_PSTAT_NR == (int)VNP_STAT_NR);
+static_assert((int)VPM_PSTAT_BAD_PAGES == (int)VNP_STAT_BAD_PAGES);
+static_assert((int)VPM_PSTAT_BIO_PAGES_1 == (int)VNP_STAT_HIST0);
+static_assert((int)VPM_CSTAT_HITS + VPM_STAT_NR == (int)VPM_CSTAT_NR);
+static_assert((int)VPM_CSTAT_HITS + VPM_STAT_INUSE == (int)VPM_CSTAT_IN_USE);
+static_assert(VPM_PATH_BIO == (int)VNODE_PAGER_BIO &&
+	      VPM_PATH_SMALL_BLOCK == (int)VNODE_PAGER_SMALL_BLOCK &&
+	      VPM_PATH_OLD == (int)VNODE_PAGER_OLD);
+
+static struct vpm_object *vpm_object_of(struct file *file)
+{
+	return ((struct vpm_object_file *)file->private_data)->obj;
+}
+
+/* --- counters of one object: pages hit and missed in the vpm cache --- */
+
+static void vpm_object_count(struct vpm_object *obj, unsigned int hits,
+			     unsigned int misses)
+{
+	this_cpu_add(obj->counts->hits, hits);
+	this_cpu_add(obj->counts->misses, misses);
+}
+
+static void vpm_object_sum(struct vpm_object *obj, u64 *hits, u64 *misses)
+{
+	int cpu;
+
+	*hits = 0;
+	*misses = 0;
+	for_each_possible_cpu(cpu) {
+		*hits += per_cpu_ptr(obj->counts, cpu)->hits;
+		*misses += per_cpu_ptr(obj->counts, cpu)->misses;
+	}
+}
+
+/*
+ * vpm_object_fill_info() - describe an object for user space
+ * @obj: the object
+ * @info: filled in, reserved fields zeroed
+ *
+ * Context: vpm_objects_lock held.
+ */
+static void vpm_object_fill_info(struct vpm_object *obj,
+				 struct vpm_object_info *info)
+{
+	struct vnode_pager *vnp = obj->vnp;
+	struct inode *binode = file_inode(vnp->backing);
+
+	lockdep_assert_held(&vpm_objects_lock);
+	memset(info, 0, sizeof(*info));
+	info->id = obj->id;
+	info->flags = obj->flags;
+	info->path = vnp->path;
+	info->size = i_size_read(vnp->inode);
+	info->block_size = 1U << vnp->blkbits;
+	info->open_count = obj->open_count;
+	info->pages_cached = vnode_pager_mapping(vnp)->nrpages;
+	vpm_object_sum(obj, &info->hits, &info->misses);
+	if (S_ISBLK(binode->i_mode)) {
+		info->backing_type = VPM_BACKING_BLOCK;
+		info->backing_dev = new_encode_dev(binode->i_rdev);
+	} else {
+		info->backing_type = VPM_BACKING_FILE;
+		info->backing_dev = new_encode_dev(binode->i_sb->s_dev);
+		info->backing_ino = binode->i_ino;
+	}
+	strscpy(info->backing_path, obj->backing_path,
+		sizeof(info->backing_path));
+}
+
+/* --- read and write --- */
+
+/* Start read-ahead for the pages of [@index, @last], as filemap_read(). */
+static void vpm_object_readahead(struct vpm_object *obj,
+				 struct file_ra_state *ra, pgoff_t index,
+				 pgoff_t last)
+{
+	struct address_space *mapping = vnode_pager_mapping(obj->vnp);
+	struct folio *folio = filemap_get_folio(mapping, index);
+
+	if (IS_ERR(folio)) {
+		page_cache_sync_readahead(mapping, ra, NULL, index,
+					  last - index + 1);
+		return;
+	}
+	if (folio_test_readahead(folio))
+		page_cache_async_readahead(mapping, ra, NULL, folio,
+					   last - index + 1);
+	folio_put(folio);
+}
+
+static ssize_t vpm_object_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct vpm_object_file *of = iocb->ki_filp->private_data;
+	struct vpm_object *obj = of->obj;
+	struct address_space *mapping = vnode_pager_mapping(obj->vnp);
+	loff_t size = i_size_read(obj->vnp->inode);
+	loff_t pos = iocb->ki_pos;
+	size_t count;
+	ssize_t done = 0;
+	int err = 0;
+
+	if (pos >= size || !iov_iter_count(to))
+		return 0;
+	count = min_t(loff_t, iov_iter_count(to), size - pos);
+	while (count && !err) {
+		size_t before = iov_iter_count(to);
+		struct vpm_copy_count cc = { };
+		size_t n;
+
+		vpm_object_readahead(obj, &of->ra, pos >> PAGE_SHIFT,
+				     (pos + count - 1) >> PAGE_SHIFT);
+		err = __vpm_data_copy(vpm_cache, mapping, pos, count, to, 1,
+				      NULL, 0, VPM_READ, &cc);
+		vpm_object_count(obj, cc.hits, cc.misses);
+		n = before - iov_iter_count(to);
+		pos += n;
+		done += n;
+		count -= n;
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	iocb->ki_pos = pos;
+	return done ? done : err;
+}
+
+static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct vpm_object *obj = vpm_object_of(iocb->ki_filp);
+	struct address_space *mapping = vnode_pager_mapping(obj->vnp);
+	loff_t size = i_size_read(obj->vnp->inode);
+	loff_t pos = iocb->ki_pos;
+	size_t count = iov_iter_count(from);
+	ssize_t done = 0;
+	int err = 0;
+
+	if (!count)
+		return 0;
+	if (pos >= size)
+		return -ENOSPC;
+	count = min_t(loff_t, count, size - pos);
+	while (count && !err) {
+		size_t before = iov_iter_count(from);
+		struct vpm_copy_count cc = { };
+		/* A page written whole needs no read first. */
+		int fetch = offset_in_page(pos) ||
+			    (count < PAGE_SIZE && pos + count < size);
+		size_t n;
+
+		err = __vpm_data_copy(vpm_cache, mapping, pos, count, from,
+				      fetch, NULL, 0, VPM_WRITE, &cc);
+		vpm_object_count(obj, cc.hits, cc.misses);
+		n = before - iov_iter_count(from);
+		pos += n;
+		done += n;
+		count -= n;
+		balance_dirty_pages_ratelimited(mapping);
+		if (fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
+	iocb->ki_pos = pos;
+	if (done && (iocb->ki_flags & IOCB_DSYNC)) {
+		err = vpm_object_sync(obj, iocb->ki_pos - done, done, 0);
+		if (err)
+			return err;
+	}
+	return done ? done : err;
+}
+
+/**
+ * vpm_object_sync() - write back a range and make it durable
+ * @obj: the object
+ * @off: first byte
+ * @len: bytes; 0 to the end
+ * @flags: VPM_SYNC_*
+ *
+ * Without ASYNC or DESTROY the device's cache is flushed afterwards.
+ *
+ * Return: 0 or a negative errno (-EIO).
+ */
+int vpm_object_sync(struct vpm_object *obj, loff_t off, size_t len,
+		    unsigned int flags)
+{
+	int err = vpm_sync_pages(vnode_pager_mapping(obj->vnp), off, len,
+				 flags);
+
+	if (!err && !(flags & (VPM_SYNC_ASYNC | VPM_SYNC_DESTROY)))
+		err = vnode_pager_flush(obj->vnp);
+	return err;
+}
+
+static int vpm_object_fsync(struct file *file, loff_t start, loff_t end,
+			    int datasync)
+{
+	struct vpm_object *obj = vpm_object_of(file);
+
+	if (end == LLONG_MAX || end - start + 1 <= 0)
+		return vpm_object_sync(obj, start, 0, 0);
+	return vpm_object_sync(obj, start, end - start + 1, 0);
+}
+
+static loff_t vpm_object_llseek(struct file *file, loff_t offset,
+				int whence)
+{
+	struct vpm_object *obj = vpm_object_of(file);
+
+	return fixed_size_llseek(file, offset, whence,
+				 i_size_read(obj->vnp->inode));
+}
+
+/* --- open and release --- */
+
+static int vpm_object_open(struct inode *inode, struct file *file)
+{
+	/* misc_open() left our miscdevice in private_data. */
+	struct vpm_object *obj = container_of(file->private_data,
+					      struct vpm_object, misc);
+	struct vpm_object_file *of;
+	int err = 0;
+
+	if ((file->f_mode & FMODE_WRITE) && (obj->flags & VPM_ATTACH_READONLY))
+		return -EROFS;
+	of = kzalloc(sizeof(*of), GFP_KERNEL);
+	if (!of)
+		return -ENOMEM;
+	mutex_lock(&vpm_objects_lock);
+	if (obj->dying)
+		err = -ENXIO;
+	else
+		obj->open_count++;
+	mutex_unlock(&vpm_objects_lock);
+	if (err) {
+		kfree(of);
+		return err;
+	}
+	of->obj = obj;
+	file_ra_state_init(&of->ra, vnode_pager_mapping(obj->vnp));
+	file->private_data = of;
+	return 0;
+}
+
+static int vpm_object_release(struct inode *inode, struct file *file)
+{
+	struct vpm_object *obj = vpm_object_of(file);
+
+	mutex_lock(&vpm_objects_lock);
+	obj->open_count--;
+	mutex_unlock(&vpm_objects_lock);
+	kfree(file->private_data);
+	return 0;
+}
+
+/* --- ioctls --- */
+
+static long vpm_ioc_info(struct vpm_object *obj, void __user *uarg)
+{
+	struct vpm_object_info info;
+
+	mutex_lock(&vpm_objects_lock);
+	vpm_object_fill_info(obj, &info);
+	mutex_unlock(&vpm_objects_lock);
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long vpm_ioc_sync(struct vpm_object *obj, void __user *uarg)
+{
+	loff_t size = i_size_read(obj->vnp->inode);
+	struct vpm_sync req;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved0 || memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
+	    (req.flags & ~VPM_SYNC_FLAGS))
+		return -EINVAL;
+	if (req.offset > size || req.length > (u64)size)
+		return -EINVAL;
+	if ((req.flags & VPM_SYNC_DESTROY) && (obj->flags & VPM_ATTACH_READONLY))
+		return -EROFS;
+	return vpm_object_sync(obj, req.offset, req.length, req.flags);
+}
+
+static long vpm_ioc_setsize(struct vpm_object *obj, void __user *uarg)
+{
+	struct vpm_setsize req;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	if (req.size > MAX_LFS_FILESIZE)
+		return -EFBIG;
+	return vnode_pager_setsize(obj->vnp, req.size);
+}
+
+static long vpm_ioc_haspage(struct vpm_object *obj, void __user *uarg)
+{
+	struct vpm_haspage req;
+	int before = 0, after = 0;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.reserved0 || memchr_inv(req.reserved, 0, sizeof(req.reserved)) ||
+	    req.present || req.before || req.after)
+		return -EINVAL;
+	req.present = req.offset <= MAX_LFS_FILESIZE &&
+		      vnode_pager_haspage(obj->vnp, req.offset, &before, &after);
+	req.before = before;
+	req.after = after;
+	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static long vpm_ioc_getpages(struct vpm_object *obj, void __user *uarg)
+{
+	struct vpm_getpages req;
+	int err;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (memchr_inv(req.reserved, 0, sizeof(req.reserved)) || req.pages ||
+	    req.bios || req.behind > VPM_GETPAGES_MAX ||
+	    req.ahead > VPM_GETPAGES_MAX)
+		return -EINVAL;
+	if (req.offset >= i_size_read(obj->vnp->inode))
+		return -EINVAL;
+	err = vnode_pager_getpages(obj->vnp, req.offset >> PAGE_SHIFT,
+				   req.behind, req.ahead, &req.pages,
+				   &req.bios);
+	if (err)
+		return err;
+	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
+static long vpm_ioc_mapinfo(struct vpm_object *obj, void __user *uarg)
+{
+	loff_t size = i_size_read(obj->vnp->inode);
+	struct vmap vml[VPM_MAXVMAPS];
+	struct vpm_mapinfo *req;
+	int newpage = 0;
+	long err;
+	int i;
+
+	req = memdup_user(uarg, sizeof(*req));
+	if (IS_ERR(req))
+		return PTR_ERR(req);
+	err = -EINVAL;
+	if (memchr_inv(req->reserved, 0, sizeof(req->reserved)) ||
+	    (req->flags & ~VPM_MAPINFO_FLAGS) || req->npages ||
+	    req->offset >= size || !req->length ||
+	    req->length > VPM_MAPINFO_PAGES * PAGE_SIZE ||
+	    memchr_inv(req->pages, 0, sizeof(req->pages)))
+		goto out_free;
+	req->length = min_t(u64, req->length, size - req->offset);
+	err = vpm_map_pages(vnode_pager_mapping(obj->vnp), req->offset,
+			    req->length,
+			    !(req->flags & VPM_MAPINFO_CREATE), vml,
+			    min_t(int, VPM_MAXVMAPS, VPM_MAPINFO_PAGES + 1),
+			    &newpage, VPM_READ);
+	if (err)
+		goto out_free;
+	for (i = 0; vml[i].vs_addr; i++) {
+		struct vpm_mapinfo_page *p = &req->pages[i];
+		unsigned int f = vml[i].vs_flags;
+
+		/* Page frame numbers are for the administrator only. */
+		if (capable(CAP_SYS_ADMIN))
+			p->pfn = page_to_pfn(vpm_vmap_page(&vml[i]));
+		p->flags = (f & VPM_VS_CACHED ? VPM_MAP_CACHED : 0) |
+			   (f & VPM_VS_HIT ? VPM_MAP_HIT : 0) |
+			   (f & VPM_VS_NEW ? VPM_MAP_NEW : 0);
+	}
+	req->npages = i;
+	vpm_unmap_pages(vml, VPM_READ);
+	err = copy_to_user(uarg, req, sizeof(*req)) ? -EFAULT : 0;
+out_free:
+	kfree(req);
+	return err;
+}
+
+/**
+ * vpm_fill_pager_stats() - copy pager counters into a struct vpm_stats
+ * @vnp: one object, or NULL for all
+ * @st: the counters to fill
+ */
+void vpm_fill_pager_stats(struct vnode_pager *vnp, struct vpm_stats *st)
+{
+	int s;
+
+	for (s = 0; s < VNP_STAT_NR; s++)
+		st->pager[s] = vnode_pager_stat(vnp, s);
+	st->npager = VNP_STAT_NR;
+}
+
+static long vpm_ioc_stats(struct vpm_object *obj, void __user *uarg)
+{
+	struct vpm_stats *st;
+	long err;
+
+	st = memdup_user(uarg, sizeof(*st));
+	if (IS_ERR(st))
+		return PTR_ERR(st);
+	err = -EINVAL;
+	if (st->ncache || st->npager ||
+	    memchr_inv(st->reserved, 0, sizeof(st->reserved)))
+		goto out_free;
+	memset(st, 0, sizeof(*st));
+	vpm_fill_pager_stats(obj->vnp, st);
+	err = copy_to_user(uarg, st, sizeof(*st)) ? -EFAULT : 0;
+out_free:
+	kfree(st);
+	return err;
+}
+
+static long vpm_object_ioctl(struct file *file, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct vpm_object *obj = vpm_object_of(file);
+	void __user *uarg = (void __user *)arg;
+	bool writer = file->f_mode & FMODE_WRITE;
+
+	switch (cmd) {
+	case VPM_IOC_INFO:
+		return vpm_ioc_info(obj, uarg);
+	case VPM_IOC_SYNC:
+		return vpm_ioc_sync(obj, uarg);
+	case VPM_IOC_SETSIZE:
+		return writer ? vpm_ioc_setsize(obj, uarg) : -EBADF;
+	case VPM_IOC_HASPAGE:
+		return vpm_ioc_haspage(obj, uarg);
+	case VPM_IOC_GETPAGES:
+		return vpm_ioc_getpages(obj, uarg);
+	case VPM_IOC_MAPINFO:
+		return vpm_ioc_mapinfo(obj, uarg);
+	case VPM_IOC_STATS:
+		return vpm_ioc_stats(obj, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations vpm_object_fops = {
+	.owner		= THIS_MODULE,
+	.open		= vpm_object_open,
+	.release	= vpm_object_release,
+	.read_iter	= vpm_object_read_iter,
+	.write_iter	= vpm_object_write_iter,
+	.llseek		= vpm_object_llseek,
+	.fsync		= vpm_object_fsync,
+	.unlocked_ioctl	= vpm_object_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+/* --- attach and detach --- */
+
+static void vpm_object_free(struct vpm_object *obj)
+{
+	free_percpu(obj->counts);
+	kfree(obj->backing_path);
+	kfree(obj);
+}
+
+/**
+ * vpm_object_attach() - make an object over a backing file
+ * @file: the backing store
+ * @flags: VPM_ATTACH_*
+ *
+ * Context: process context; takes vpm_objects_lock.
+ * Return: the new object, or an ERR_PTR (see vnode_pager_create()).
+ */
+struct vpm_object *vpm_object_attach(struct file *file, unsigned int flags)
+{
+	struct vpm_object *obj;
+	char *buf, *p;
+	int err = -ENOMEM;
+
+	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
+	if (!obj)
+		return ERR_PTR(-ENOMEM);
+	obj->flags = flags;
+	obj->counts = alloc_percpu(struct vpm_object_counts);
+	buf = kmalloc(VPM_PATH_MAX, GFP_KERNEL);
+	if (!obj->counts || !buf)
+		goto out_free;
+	p = d_path(&file->f_path, buf, VPM_PATH_MAX);
+	obj->backing_path = kstrdup(IS_ERR(p) ? "?" : p, GFP_KERNEL);
+	kfree(buf);
+	if (!obj->backing_path)
+		goto out_free;
+
+	obj->vnp = vnode_pager_create(file, flags & VPM_ATTACH_READONLY ?
+				      VNODE_PAGER_READONLY : 0);
+	if (IS_ERR(obj->vnp)) {
+		err = PTR_ERR(obj->vnp);
+		goto out_free;
+	}
+	obj->id = obj->vnp->id;
+	snprintf(obj->name, sizeof(obj->name), "vpm%d", obj->id);
+	obj->misc.minor = MISC_DYNAMIC_MINOR;
+	obj->misc.name = obj->name;
+	obj->misc.fops = &vpm_object_fops;
+	obj->misc.mode = 0600;
+	err = misc_register(&obj->misc);
+	if (err)
+		goto out_destroy;
+
+	obj->debugfs = debugfs_create_dir(obj->name + 3, vpm_debugfs_objects);
+	vnode_pager_add_debugfs(obj->vnp, obj->debugfs);
+	mutex_lock(&vpm_objects_lock);
+	list_add_tail(&obj->link, &vpm_objects);
+	mutex_unlock(&vpm_objects_lock);
+	return obj;
+
+out_destroy:
+	vnode_pager_destroy(obj->vnp, true);
+out_free:
+	vpm_object_free(obj);
+	return ERR_PTR(err);
+}
+
+/*
+ * Unpublish and free an object that is dying, written back and off the
+ * list.
+ */
+static void vpm_object_remove(struct vpm_object *obj)
+{
+	misc_deregister(&obj->misc);
+	debugfs_remove(obj->debugfs);
+	obj->vnp->debugfs = NULL;
+	vnode_pager_destroy(obj->vnp, true);
+	vpm_object_free(obj);
+}
+
+/**
+ * vpm_object_detach() - write back and remove an object
+ * @id: its number
+ *
+ * Context: process context, may sleep; takes vpm_objects_lock.
+ * Return: 0; -ENXIO if there is no such object; -EBUSY while /dev/vpmN is
+ * open or the object is being detached already; the writeback error
+ * (-EIO), which leaves the object attached.
+ */
+int vpm_object_detach(u32 id)
+{
+	struct vpm_object *obj = NULL, *o;
+	int err = -ENXIO;
+
+	mutex_lock(&vpm_objects_lock);
+	list_for_each_entry(o, &vpm_objects, link) {
+		if (o->id != id)
+			continue;
+		obj = o;
+		err = (o->open_count || o->dying) ? -EBUSY : 0;
+		if (!err)
+			o->dying = true;
+		break;
+	}
+	mutex_unlock(&vpm_objects_lock);
+	if (err)
+		return err;
+
+	/* Written back while still attached: a failure changes nothing. */
+	err = filemap_write_and_wait(vnode_pager_mapping(obj->vnp));
+	if (!err)
+		err = vnode_pager_flush(obj->vnp);
+	if (err) {
+		mutex_lock(&vpm_objects_lock);
+		obj->dying = false;
+		mutex_unlock(&vpm_objects_lock);
+		return err;
+	}
+	mutex_lock(&vpm_objects_lock);
+	list_del(&obj->link);
+	mutex_unlock(&vpm_objects_lock);
+	vpm_object_remove(obj);
+	return 0;
+}
+
+/**
+ * vpm_object_detach_all() - detach every object that is not open (unload)
+ *
+ * Writeback errors are logged; the object is removed anyway.
+ */
+void vpm_object_detach_all(void)
+{
+	struct vpm_object *obj, *next;
+	LIST_HEAD(doomed);
+
+	mutex_lock(&vpm_objects_lock);
+	list_for_each_entry_safe(obj, next, &vpm_objects, link) {
+		/* An open object holds the module: none is open here. */
+		if (WARN_ON_ONCE(obj->open_count))
+			continue;
+		obj->dying = true;
+		list_move_tail(&obj->link, &doomed);
+	}
+	mutex_unlock(&vpm_objects_lock);
+	list_for_each_entry_safe(obj, next, &doomed, link) {
+		list_del(&obj->link);
+		vpm_object_remove(obj);
+	}
+}
+
+/**
+ * vpm_object_list() - copy the objects' descriptions to user space
+ * @uobjects: user array
+ * @room: entries it has
+ * @count: set to the number of objects
+ *
+ * Return: 0 or -EFAULT.
+ */
+int vpm_object_list(struct vpm_object_info __user *uobjects, u32 room,
+		    u32 *count)
+{
+	struct vpm_object_info *info;
+	struct vpm_object *obj;
+	u32 n = 0;
+	int err = 0;
+
+	info = kmalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	mutex_lock(&vpm_objects_lock);
+	list_for_each_entry(obj, &vpm_objects, link) {
+		if (n < room) {
+			vpm_object_fill_info(obj, info);
+			/* A fault here is reported; the lock is a mutex. */
+			if (copy_to_user(&uobjects[n], info, sizeof(*info))) {
+				err = -EFAULT;
+				break;
+			}
+		}
+		n++;
+	}
+	mutex_unlock(&vpm_objects_lock);
+	kfree(info);
+	*count = n;
+	return err;
+}
