@@ -5,7 +5,8 @@
 #
 #   static   W=1 build with warnings as errors, sparse (C=2), checkpatch
 #            --strict, kernel-doc -Wall -Werror, coccicheck, the UAPI header
-#            on its own, the user-space tools with -Werror
+#            on its own, the user-space tools with -Werror, the man page
+#            renders without warnings
 #   kunit    tools/kunit.sh: the KUnit suites under UML
 #   e2e      tools/e2e/run.sh: the module in Debian's kernel under QEMU
 #
@@ -98,6 +99,13 @@ uapi_standalone() {
 		gcc -x c -fsyntax-only -Wall -Werror -I"$VPM_ROOT/include/uapi" -
 }
 
+man_page_renders() {
+	local out
+	out=$(groff -man -Tutf8 -ww -z "$VPM_ROOT/tools/vpmctl.8" 2>&1)
+	echo "$out"
+	[ -z "$out" ]
+}
+
 tools_werror() {
 	make -C "$VPM_ROOT" -B tools USER_CFLAGS_EXTRA=-Werror
 }
@@ -109,6 +117,7 @@ static kernel-doc kernel_doc
 static coccicheck coccicheck
 static uapi-standalone uapi_standalone
 static tools-werror tools_werror
+static man-page man_page_renders
 vpm_record static "$spassed" "$sfailed"
 
 "$VPM_ROOT/tools/kunit.sh" || true

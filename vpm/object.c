@@ -17,6 +17,8 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/backing-dev.h>
+#include <linux/blkdev.h>
 #include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/file.h>
@@ -288,6 +290,10 @@ static int vpm_object_open(struct inode *inode, struct file *file)
 	}
 	of->obj = obj;
 	file_ra_state_init(&of->ra, vnode_pager_mapping(obj->vnp));
+	/* Read ahead as much as the kernel would on the backing store. */
+	of->ra.ra_pages = obj->vnp->bdev ?
+		obj->vnp->bdev->bd_disk->bdi->ra_pages :
+		inode_to_bdi(file_inode(obj->vnp->backing))->ra_pages;
 	file->private_data = of;
 	return 0;
 }
