@@ -4,7 +4,7 @@
 #
 #   make            build vpm.ko and tools/vpmctl
 #   make demo       boot Debian's 6.12 kernel in QEMU and show vpm at work
-#   make check      every check: W=1, sparse, checkpatch, KUnit, e2e
+#   make check      every check: W=1, sparse, checkpatch, KUnit, e2e, stress
 #
 # KDIR defaults to the running kernel's build tree, else the installed
 # Debian 6.12 headers.  Everything that needs packages calls tools/setup.sh.
@@ -23,9 +23,9 @@ USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror=implicit-function-declaratio
 VPM_VERSION := $(shell sed -n 's/^.define VPM_VERSION_[A-Z]* //p' \
 		 include/vpm_version.h | paste -sd.)
 
-TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat
+TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat tools/e2e/vpmstress
 
-.PHONY: all module tools setup kunit e2e demo check clean version help
+.PHONY: all module tools setup kunit e2e stress demo check clean version help
 
 all: module tools
 
@@ -47,6 +47,9 @@ kunit:
 
 e2e:
 	tools/e2e/run.sh
+
+stress:
+	tools/stress.sh
 
 demo:
 	tools/demo.sh

@@ -103,6 +103,7 @@ struct vnode_pager *vnode_pager_create(struct file *backing,
 				       unsigned int flags);
 int vnode_pager_destroy(struct vnode_pager *vnp, bool force);
 int vnode_pager_flush(struct vnode_pager *vnp);
+bool vnode_pager_dead(struct vnode_pager *vnp);
 void vnode_pager_add_debugfs(struct vnode_pager *vnp, struct dentry *dir);
 int vnode_pager_setsize(struct vnode_pager *vnp, loff_t nsize);
 bool vnode_pager_haspage(struct vnode_pager *vnp, loff_t off, int *before,

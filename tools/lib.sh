@@ -39,17 +39,22 @@ vpm_sync_sources() {
 		--exclude='*' "$VPM_ROOT/" "$1/"
 }
 
-# Build vpm.ko for kernel release REL out of the checkout, in the cache;
+# Build vpm.ko against the kernel tree KDIR, in $VPM_CACHE/obj-NAME;
 # prints the path of the module.  Extra arguments go to make (W=1, C=2).
-vpm_build_module() {
-	local rel=$1 kdir obj
-	shift
-	kdir=/usr/src/linux-headers-$rel
-	obj=$VPM_CACHE/obj-$rel
-	[ -d "$kdir" ] || vpm_die "no headers for $rel in $kdir"
+vpm_build_module_in() {
+	local kdir=$1 obj=$VPM_CACHE/obj-$2
+	shift 2
+	[ -d "$kdir" ] || vpm_die "no kernel tree in $kdir"
 	mkdir -p "$obj"
 	vpm_sync_sources "$obj"
 	make -s -C "$kdir" M="$obj" CONFIG_VPM=m "$@" modules >&2 ||
-		vpm_die "building vpm.ko for $rel failed"
+		vpm_die "building vpm.ko against $kdir failed"
 	echo "$obj/vpm.ko"
+}
+
+# Build vpm.ko for Debian kernel release REL (its installed headers).
+vpm_build_module() {
+	local rel=$1
+	shift
+	vpm_build_module_in "/usr/src/linux-headers-$rel" "$rel" "$@"
 }

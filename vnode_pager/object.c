@@ -475,6 +475,18 @@ int vnode_pager_flush(struct vnode_pager *vnp)
 }
 
 /**
+ * vnode_pager_dead() - is the backing device gone?
+ * @vnp: the pager
+ *
+ * Return: true once the disk the object pages to was removed (hot unplug,
+ * null_blk powered off): its dirty pages can never be written.
+ */
+bool vnode_pager_dead(struct vnode_pager *vnp)
+{
+	return vnp->bdev && !disk_live(vnp->bdev->bd_disk);
+}
+
+/**
  * vnode_pager_destroy() - write back and free a pager object
  * @vnp: the object, which nobody uses any more
  * @force: free it even if writeback fails (unload); its dirty pages are

@@ -11,7 +11,9 @@
  * every failed page is tried again alone (the seed's retryoutput); a page
  * that still fails stays dirty and the error is recorded on the mapping,
  * so fsync() returns -EIO and a later writeback tries the page again: no
- * write is silently lost.
+ * write is silently lost.  Only when the device has been removed are the
+ * pages that failed left clean: they can never be written, and keeping them
+ * dirty would block every writer on the dirty limits.
  */
 
 #include <linux/blkdev.h>
@@ -100,23 +102,25 @@ static int vnp_flush(struct vnode_pager *vnp, struct vnp_wb *wb,
 {
 	struct address_space *mapping = vnode_pager_mapping(vnp);
 	unsigned int i;
+	bool dead;
 	int err = 0;
 
 	vnode_pager_output(vnp, wb->folios, wb->nr,
 			   wbc->sync_mode == WB_SYNC_ALL ? REQ_SYNC : 0,
 			   wb->res);
+	/* A removed device will never take the pages: do not keep them. */
+	dead = vnode_pager_dead(vnp);
 	for (i = 0; i < wb->nr; i++) {
 		struct folio *folio = wb->folios[i];
 
-		if (wb->res[i] != VNP_OK) {
-			/* Still dirty: a later writeback tries again. */
-			folio_mark_dirty(folio);
-			if (wb->res[i] == VNP_ERROR) {
-				vnp_stat_inc(vnp, VNP_STAT_IO_ERRORS);
-				mapping_set_error(mapping, -EIO);
-				err = -EIO;
-			}
+		if (wb->res[i] == VNP_ERROR) {
+			vnp_stat_inc(vnp, VNP_STAT_IO_ERRORS);
+			mapping_set_error(mapping, -EIO);
+			err = -EIO;
 		}
+		/* Still dirty: a later writeback tries again. */
+		if (wb->res[i] != VNP_OK && !dead)
+			folio_mark_dirty(folio);
 		folio_end_writeback(folio);
 	}
 	vnp_invalidate_backing(vnp, folio_pos(wb->folios[0]),

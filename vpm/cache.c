@@ -68,6 +68,11 @@ module_param(vpm_cache_percent, uint, 0444);
 MODULE_PARM_DESC(vpm_cache_percent,
 		 "Size of the vpm cache in percent of RAM (0-100), clamped to 64 MiB..256 GiB (default: 12)");
 
+static unsigned int vpm_cache_entries;
+module_param(vpm_cache_entries, uint, 0444);
+MODULE_PARM_DESC(vpm_cache_entries,
+		 "For testing: exact number of cache entries, overriding vpm_cache_percent; 0 = off (default: 0)");
+
 int vpm_nfreelist;
 module_param(vpm_nfreelist, int, 0444);
 MODULE_PARM_DESC(vpm_nfreelist,
@@ -878,6 +883,12 @@ int vpm_cache_params_from_tunables(struct vpm_cache_params *p)
 		pr_warn("vpm_nfreelist %d is out of range 0..%u, using %u\n",
 			vpm_nfreelist, 2 * ncpus, p->nfreelist);
 	p->nentries = bytes >> PAGE_SHIFT;
+	if (vpm_cache_entries) {
+		p->nentries = max(vpm_cache_entries, p->nfreelist);
+		if (p->nentries != vpm_cache_entries)
+			pr_warn("vpm_cache_entries %u is below one per freelist, using %lu\n",
+				vpm_cache_entries, p->nentries);
+	}
 	p->mode = READ_ONCE(vpm_cache_mode);
 	p->shrinker = true;
 	return 0;

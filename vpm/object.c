@@ -155,6 +155,8 @@ static ssize_t vpm_object_read_iter(struct kiocb *iocb, struct iov_iter *to)
 
 	if (pos >= size || !iov_iter_count(to))
 		return 0;
+	if (vnode_pager_dead(obj->vnp))
+		return -EIO;
 	count = min_t(loff_t, iov_iter_count(to), size - pos);
 	while (count && !err) {
 		size_t before = iov_iter_count(to);
@@ -192,16 +194,31 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		return 0;
 	if (pos >= size)
 		return -ENOSPC;
+	if (vnode_pager_dead(obj->vnp))
+		return -EIO;
 	count = min_t(loff_t, count, size - pos);
 	while (count && !err) {
 		size_t before = iov_iter_count(from);
 		struct vpm_copy_count cc = { };
-		/* A page written whole needs no read first. */
-		int fetch = offset_in_page(pos) ||
-			    (count < PAGE_SIZE && pos + count < size);
+		size_t len = count;
+		int fetch = 1;
 		size_t n;
 
-		err = __vpm_data_copy(vpm_cache, mapping, pos, count, from,
+		/*
+		 * Pages written whole (or up to the end of the object) need
+		 * no read first: a call without fetching must cover whole
+		 * pages only, or it would zero the rest of a page it did not
+		 * read.  A partial page is read first.
+		 */
+		if (offset_in_page(pos))
+			len = min_t(size_t, count, PAGE_SIZE - offset_in_page(pos));
+		else if (count >= PAGE_SIZE)
+			len = round_down(count, PAGE_SIZE);
+		if (!offset_in_page(pos) &&
+		    (len >= PAGE_SIZE || pos + len >= size))
+			fetch = 0;
+
+		err = __vpm_data_copy(vpm_cache, mapping, pos, len, from,
 				      fetch, NULL, 0, VPM_WRITE, &cc);
 		vpm_object_count(obj, cc.hits, cc.misses);
 		n = before - iov_iter_count(from);
@@ -595,7 +612,7 @@ static void vpm_object_remove(struct vpm_object *obj)
  * Context: process context, may sleep; takes vpm_objects_lock.
  * Return: 0; -ENXIO if there is no such object; -EBUSY while /dev/vpmN is
  * open or the object is being detached already; the writeback error
- * (-EIO), which leaves the object attached.
+ * (-EIO), which leaves the object attached, unless its device is gone.
  */
 int vpm_object_detach(u32 id)
 {
@@ -620,6 +637,12 @@ int vpm_object_detach(u32 id)
 	err = filemap_write_and_wait(vnode_pager_mapping(obj->vnp));
 	if (!err)
 		err = vnode_pager_flush(obj->vnp);
+	if (err && vnode_pager_dead(obj->vnp)) {
+		/* The device is gone: nothing can be saved any more. */
+		pr_warn("object %d: backing device gone, dirty pages dropped\n",
+			obj->id);
+		err = 0;
+	}
 	if (err) {
 		mutex_lock(&vpm_objects_lock);
 		obj->dying = false;

@@ -6,12 +6,14 @@
 #   vdb.img  64 MiB of zeros (scratch)
 #   vdc.img  64 MiB ext4, 4 KiB blocks, /data.bin: 8 MiB, pattern seed 2
 #   vdd.img  32 MiB ext4, 1 KiB blocks, /small.bin: 2 MiB, pattern seed 3
+#   vde.img  512 MiB of zeros, sparse (memory pressure)
 set -euo pipefail
 dir=$1
 pat=$(dirname "$0")/vpmpat
 
 "$pat" gen 1 $((64 << 20)) > "$dir/vda.img"
 truncate -s 64M "$dir/vdb.img"
+truncate -s 512M "$dir/vde.img"
 
 mkext4() { # IMAGE SIZE BLOCK FILE SEED BYTES
 	local src=$dir/src-$4

@@ -4,12 +4,18 @@
 # Boot Debian's own 6.12 kernel in QEMU (TCG) with vpm.ko and run a suite of
 # guest-side checks; the host reads the verdicts and the guest's kernel log.
 #
-#   tools/e2e/run.sh [--suite NAME] [--keep] [GLOB]
+#   tools/e2e/run.sh [--suite NAME] [--mem SIZE] [--append ARGS]
+#                    [--debug-kernel] [--keep] [GLOB]
 #
-#   --suite NAME   directory under tools/e2e/ holding the guest scripts
-#                  (default: tests; the demo uses demo)
-#   GLOB           run only checks whose name matches (shell glob)
-#   --keep         keep the work directory (initramfs, disk, console log)
+#   --suite NAME     directory under tools/e2e/ holding the guest scripts
+#                    (default: tests; the demo uses demo, make stress uses
+#                    stress and pressure)
+#   --mem SIZE       guest memory (default 1G)
+#   --append ARGS    more kernel command line arguments
+#   --debug-kernel   boot the KASAN/lockdep kernel of tools/debug-kernel.sh
+#                    instead of Debian's (its drivers are built in)
+#   GLOB             run only checks whose name matches (shell glob)
+#   --keep           keep the work directory (initramfs, disks, console log)
 #
 # A check passes when the guest prints 'E2E PASS name'.  The run also fails
 # on a guest that does not finish, on a kernel log with BUG, WARNING, Oops,
@@ -25,9 +31,15 @@ VPM_TOOL=e2e
 SUITE=tests
 KEEP=0
 GLOB='*'
+MEM=${VPM_E2E_MEM:-1G}
+APPEND=
+DEBUG_KERNEL=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--suite) SUITE=$2; shift 2 ;;
+	--mem) MEM=$2; shift 2 ;;
+	--append) APPEND=$2; shift 2 ;;
+	--debug-kernel) DEBUG_KERNEL=1; shift ;;
 	--keep) KEEP=1; shift ;;
 	-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) GLOB=$1; shift ;;
@@ -35,7 +47,6 @@ while [ $# -gt 0 ]; do
 done
 
 TIMEOUT=${VPM_E2E_TIMEOUT:-900}
-MEM=${VPM_E2E_MEM:-1G}
 SMP=${VPM_E2E_SMP:-2}
 # The stock kernel's own nets against use-after-free and slab corruption.
 NETS='kfence.sample_interval=1 slub_debug=FZPU page_poison=1 init_on_free=1'
@@ -43,7 +54,13 @@ NETS='kfence.sample_interval=1 slub_debug=FZPU page_poison=1 init_on_free=1'
 "$VPM_ROOT/tools/setup.sh"
 GUEST=$(vpm_guest_dir)
 REL=$(vpm_guest_release)
-KO=$(vpm_build_module "$REL")
+if [ "$DEBUG_KERNEL" -eq 1 ]; then
+	{ read -r KERNEL; read -r DBG_KDIR; } < <("$VPM_ROOT/tools/debug-kernel.sh")
+	KO=$(vpm_build_module_in "$DBG_KDIR" debug)
+else
+	KERNEL=$GUEST/boot/vmlinuz-$REL
+	KO=$(vpm_build_module "$REL")
+fi
 make -s -C "$VPM_ROOT" tools >&2
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vpm-e2e.XXXXXX")
@@ -56,42 +73,50 @@ mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,mnt,vpm,e2e,lib/modules/"$REL"}
 cp /bin/busybox "$ROOT/bin/busybox"
 cp "$KO" "$ROOT/vpm/vpm.ko"
 cp "$VPM_ROOT/tools/vpmctl" "$VPM_ROOT/tools/e2e/vpmprobe" \
-	"$VPM_ROOT/tools/e2e/vpmpat" "$ROOT/bin/"
+	"$VPM_ROOT/tools/e2e/vpmpat" "$VPM_ROOT/tools/e2e/vpmstress" "$ROOT/bin/"
+# dmsetup (dynamic) with the libraries it needs, for dm-flakey.
+for lib in /sbin/dmsetup $(ldd /sbin/dmsetup | grep -o '/[^ ]*'); do
+	mkdir -p "$ROOT$(dirname "$lib")"
+	cp -L "$lib" "$ROOT$lib"
+done
 cp "$VPM_ROOT/tools/e2e/init" "$ROOT/init"
 cp "$VPM_ROOT/tools/e2e/lib.sh" "$ROOT/e2e/lib.sh"
 cp -r "$VPM_ROOT/tools/e2e/$SUITE" "$ROOT/e2e/suite"
 chmod +x "$ROOT/init"
 
-MODULES="virtio_blk brd null_blk loop ext4 dm-mod dm-flakey"
-[ -f "$GUEST/lib/modules/$REL/modules.dep" ] || depmod -b "$GUEST" "$REL"
-modprobe -d "$GUEST" -S "$REL" -a --show-depends $MODULES |
-	awk '$1 == "insmod" { print $2 }' | sort -u |
-	while read -r m; do
-		rel=${m#*/lib/modules/$REL/}
-		mkdir -p "$ROOT/lib/modules/$REL/$(dirname "$rel")"
-		xz -dc "$m" > "$ROOT/lib/modules/$REL/${rel%.xz}"
-	done
-cp "$GUEST/lib/modules/$REL"/modules.{builtin,builtin.modinfo,order} \
-	"$ROOT/lib/modules/$REL/"
-depmod -b "$ROOT" "$REL"
+MODULES="virtio_blk brd null_blk loop ext4 dm-mod dm-flakey crc32c_generic"
+if [ "$DEBUG_KERNEL" -eq 0 ]; then
+	[ -f "$GUEST/lib/modules/$REL/modules.dep" ] || depmod -b "$GUEST" "$REL"
+	modprobe -d "$GUEST" -S "$REL" -a --show-depends $MODULES |
+		awk '$1 == "insmod" { print $2 }' | sort -u |
+		while read -r m; do
+			rel=${m#*/lib/modules/$REL/}
+			mkdir -p "$ROOT/lib/modules/$REL/$(dirname "$rel")"
+			xz -dc "$m" > "$ROOT/lib/modules/$REL/${rel%.xz}"
+		done
+	cp "$GUEST/lib/modules/$REL"/modules.{builtin,builtin.modinfo,order} \
+		"$ROOT/lib/modules/$REL/"
+	depmod -b "$ROOT" "$REL"
+fi
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) > "$WORK/initramfs.gz"
 
 # --- disks: contents the checks know (see mkdisks.sh) ---
 "$VPM_ROOT/tools/e2e/mkdisks.sh" "$WORK"
 DRIVES=()
-for d in vda vdb vdc vdd; do
+for d in vda vdb vdc vdd vde; do
 	DRIVES+=(-drive "file=$WORK/$d.img,if=virtio,format=raw,cache=unsafe")
 done
 
 # --- boot ---
 LOG=$WORK/console.log
-CMDLINE="console=ttyS0 quiet panic=-1 oops=panic $NETS vpmtest.suite=$SUITE vpmtest.glob=$GLOB"
+CMDLINE="console=ttyS0 quiet panic=-1 oops=panic $NETS $APPEND"
+CMDLINE="$CMDLINE vpmtest.suite=$SUITE vpmtest.glob=$GLOB"
 rm -f "$VPM_RESULTS/$SUITE-console.log"
 rc=0
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM" \
 	-nographic -no-reboot -monitor none -serial stdio \
-	-kernel "$GUEST"/boot/vmlinuz-"$REL" -initrd "$WORK/initramfs.gz" \
+	-kernel "$KERNEL" -initrd "$WORK/initramfs.gz" \
 	-append "$CMDLINE" \
 	"${DRIVES[@]}" \
 	< /dev/null > "$LOG" 2>&1 || rc=$?
@@ -137,7 +162,7 @@ verdict() { # NAME OK? DETAIL
 grep -q '^E2E DONE' "$LOG.txt" && ok=1 || ok=0
 verdict guest-finished "$ok" "no E2E DONE (exit $rc); see the console log"
 
-SPLATS='BUG:|BUG [a-z]|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called|Kernel panic|kernel BUG|list_add corruption|list_del corruption|refcount_t:|Poison overwritten|Redzone|Object padding|hung_task|blocked for more than'
+SPLATS='BUG:|BUG [a-z]|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called|Kernel panic|kernel BUG|list_add corruption|list_del corruption|refcount_t:|Poison overwritten|Redzone|Object padding|hung_task|blocked for more than|Out of memory|oom-kill|soft lockup|unreferenced object'
 if grep -E "$SPLATS" "$LOG.txt" > "$WORK/splats.txt"; then
 	verdict kernel-log-clean 0 "$(head -n 3 "$WORK/splats.txt" | tr '\n' ' ')"
 	KEEP=1
@@ -159,6 +184,11 @@ if [ "$KEEP" -eq 1 ]; then
 	cp "$LOG.txt" "$VPM_RESULTS/$SUITE-console.log"
 	vpm_log "console log: $VPM_RESULTS/$SUITE-console.log"
 fi
-[ "$SUITE" = tests ] && vpm_record e2e "$passed" "$failed"
-echo "e2e: $passed passed, $failed failed"
+case "$SUITE" in
+tests) vpm_record e2e "$passed" "$failed" ;;
+demo) ;;
+*) vpm_record "$SUITE$([ "$DEBUG_KERNEL" -eq 1 ] && echo -debug)" \
+	"$passed" "$failed" ;;
+esac
+echo "e2e $SUITE: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,15 +3,23 @@
  * vpmpat - deterministic data patterns for the vpm end-to-end checks.
  *
  *   vpmpat gen SEED LENGTH              pattern to stdout (host images)
- *   vpmpat fill FILE SEED OFFSET LENGTH write the pattern at OFFSET
+ *   vpmpat fill FILE SEED OFFSET LENGTH [nosync]
+ *                                       write the pattern at OFFSET, fsync
  *   vpmpat check FILE SEED OFFSET LENGTH compare FILE with the pattern
- *   vpmpat randwrite FILE SEED N MAXLEN [fsync]
+ *   vpmpat randwrite FILE SEED N MAXLEN [fsync|nosync [OFFSET LENGTH]]
  *                                       N pwrite()s of 1..MAXLEN bytes at
- *                                       random offsets, fsync at the end
- *   vpmpat verify FILE BASE SEED N MAXLEN
- *                                       FILE must be pattern BASE with the
- *                                       writes of "randwrite SEED N MAXLEN"
- *                                       on top
+ *                                       random offsets (of the region),
+ *                                       fsync at the end if asked
+ *   vpmpat verify FILE BASE SEED N MAXLEN [OFFSET LENGTH]
+ *                                       the file (region) must be BASE with
+ *                                       the writes of "randwrite SEED N
+ *                                       MAXLEN" on top; BASE is a pattern
+ *                                       seed, or a file (starting with /)
+ *                                       holding the region's old bytes
+ *   vpmpat sectors FILE OLD SEED OFFSET LENGTH
+ *                                       each 512-byte sector of the region
+ *                                       must hold its bytes of file OLD or
+ *                                       of pattern SEED, not garbage
  *
  * The pattern byte at offset O for seed S depends on both, so a block
  * written to the wrong place is caught.  check and verify print "ok BYTES"
@@ -96,15 +104,16 @@ static uint64_t rng(void)
 	return rng_state;
 }
 
-static struct rw nth_write(uint64_t size, uint64_t seed, unsigned int i,
-			   size_t maxlen)
+/* The i-th write of a run over [@base, @base + @size). */
+static struct rw nth_write(uint64_t base, uint64_t size, uint64_t seed,
+			   unsigned int i, size_t maxlen)
 {
 	struct rw w;
 
 	w.len = 1 + rng() % maxlen;
 	if (w.len > size)
 		w.len = size;
-	w.off = rng() % (size - w.len + 1);
+	w.off = base + rng() % (size - w.len + 1);
 	w.seed = seed * 1000003 + i + 1;
 	return w;
 }
@@ -125,7 +134,7 @@ static int cmd_gen(uint64_t seed, uint64_t len)
 }
 
 static int cmd_fill(const char *path, uint64_t seed, uint64_t off,
-		    uint64_t len)
+		    uint64_t len, int sync)
 {
 	static uint8_t buf[CHUNK];
 	int fd = open_file(path, O_WRONLY);
@@ -138,7 +147,7 @@ static int cmd_fill(const char *path, uint64_t seed, uint64_t off,
 		if (pwrite(fd, buf, n, off + done) != (ssize_t)n)
 			fail("pwrite", path);
 	}
-	if (fsync(fd))
+	if (sync && fsync(fd))
 		fail("fsync", path);
 	close(fd);
 	return 0;
@@ -192,18 +201,19 @@ static int cmd_check(const char *path, uint64_t seed, uint64_t off,
 }
 
 static int cmd_randwrite(const char *path, uint64_t seed, unsigned int n,
-			 size_t maxlen, int sync)
+			 size_t maxlen, int sync, uint64_t base, uint64_t size)
 {
 	int fd = open_file(path, O_RDWR);
-	uint64_t size = file_size(fd, path);
 	uint8_t *buf = malloc(maxlen);
 	unsigned int i;
 
+	if (!size)
+		size = file_size(fd, path) - base;
 	if (!buf)
 		fail("malloc", path);
 	rng_state = seed | 1;
 	for (i = 0; i < n; i++) {
-		struct rw w = nth_write(size, seed, i, maxlen);
+		struct rw w = nth_write(base, size, seed, i, maxlen);
 
 		pattern(w.seed, w.off, buf, w.len);
 		if (pwrite(fd, buf, w.len, w.off) != (ssize_t)w.len)
@@ -217,42 +227,98 @@ static int cmd_randwrite(const char *path, uint64_t seed, unsigned int n,
 	return 0;
 }
 
-static int cmd_verify(const char *path, uint64_t base, uint64_t seed,
-		      unsigned int n, size_t maxlen)
+/* The old bytes of a region: pattern @base, or the file named @base. */
+static void load_base(const char *base, uint8_t *buf, uint64_t off,
+		      uint64_t len)
+{
+	int fd;
+
+	if (*base != '/') {
+		pattern(num(base), off, buf, len);
+		return;
+	}
+	fd = open_file(base, O_RDONLY);
+	if (pread(fd, buf, len, 0) != (ssize_t)len)
+		fail("pread", base);
+	close(fd);
+}
+
+static int cmd_verify(const char *path, const char *base, uint64_t seed,
+		      unsigned int n, size_t maxlen, uint64_t off,
+		      uint64_t size)
 {
 	int fd = open_file(path, O_RDONLY);
-	uint64_t size = file_size(fd, path);
-	uint8_t *expect = malloc(size);
+	uint8_t *expect;
 	unsigned int i;
 
+	if (!size)
+		size = file_size(fd, path) - off;
+	expect = malloc(size);
 	if (!expect)
 		fail("malloc", path);
-	pattern(base, 0, expect, size);
+	load_base(base, expect, off, size);
 	rng_state = seed | 1;
 	for (i = 0; i < n; i++) {
-		struct rw w = nth_write(size, seed, i, maxlen);
+		struct rw w = nth_write(off, size, seed, i, maxlen);
 
-		pattern(w.seed, w.off, expect + w.off, w.len);
+		pattern(w.seed, w.off, expect + (w.off - off), w.len);
 	}
-	return compare(path, fd, 0, 0, size, expect);
+	return compare(path, fd, 0, off, size, expect - off);
+}
+
+static int cmd_sectors(const char *path, const char *old, uint64_t seed,
+		       uint64_t off, uint64_t len)
+{
+	int fd = open_file(path, O_RDONLY);
+	uint8_t *got = malloc(len), *was = malloc(len), *new = malloc(len);
+	uint64_t s, nnew = 0, nold = 0, garbage = 0;
+
+	if (!got || !was || !new)
+		fail("malloc", path);
+	if (pread(fd, got, len, off) != (ssize_t)len)
+		fail("pread", path);
+	load_base(old, was, off, len);
+	pattern(seed, off, new, len);
+	for (s = 0; s < len; s += 512) {
+		size_t n = len - s < 512 ? len - s : 512;
+
+		if (!memcmp(got + s, new + s, n))
+			nnew++;
+		else if (!memcmp(got + s, was + s, n))
+			nold++;
+		else
+			garbage++;
+	}
+	printf("new %llu old %llu garbage %llu\n", (unsigned long long)nnew,
+	       (unsigned long long)nold, (unsigned long long)garbage);
+	return garbage ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc == 4 && !strcmp(argv[1], "gen"))
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	if (argc == 4 && !strcmp(cmd, "gen"))
 		return cmd_gen(num(argv[2]), num(argv[3]));
-	if (argc == 6 && !strcmp(argv[1], "fill"))
+	if ((argc == 6 || argc == 7) && !strcmp(cmd, "fill"))
 		return cmd_fill(argv[2], num(argv[3]), num(argv[4]),
-				num(argv[5]));
-	if (argc == 6 && !strcmp(argv[1], "check"))
+				num(argv[5]), argc == 6);
+	if (argc == 6 && !strcmp(cmd, "check"))
 		return cmd_check(argv[2], num(argv[3]), num(argv[4]),
 				 num(argv[5]));
-	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "randwrite"))
+	if ((argc == 6 || argc == 7 || argc == 9) && !strcmp(cmd, "randwrite"))
 		return cmd_randwrite(argv[2], num(argv[3]), num(argv[4]),
-				     num(argv[5]), argc == 7);
-	if (argc == 7 && !strcmp(argv[1], "verify"))
-		return cmd_verify(argv[2], num(argv[3]), num(argv[4]),
-				  num(argv[5]), num(argv[6]));
-	fprintf(stderr, "usage: vpmpat gen|fill|check|randwrite|verify ...\n");
+				     num(argv[5]),
+				     argc > 6 && !strcmp(argv[6], "fsync"),
+				     argc == 9 ? num(argv[7]) : 0,
+				     argc == 9 ? num(argv[8]) : 0);
+	if ((argc == 7 || argc == 9) && !strcmp(cmd, "verify"))
+		return cmd_verify(argv[2], argv[3], num(argv[4]), num(argv[5]),
+				  num(argv[6]), argc == 9 ? num(argv[7]) : 0,
+				  argc == 9 ? num(argv[8]) : 0);
+	if (argc == 7 && !strcmp(cmd, "sectors"))
+		return cmd_sectors(argv[2], argv[3], num(argv[4]),
+				   num(argv[5]), num(argv[6]));
+	fprintf(stderr, "usage: vpmpat gen|fill|check|randwrite|verify|sectors ...\n");
 	return 2;
 }

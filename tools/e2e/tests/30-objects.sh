@@ -229,6 +229,17 @@ tmpfs_file_takes_the_old_path() {
 	vpmctl detach "$OBJ"
 }
 
+# Writes that end inside pages nobody has read keep the rest of the page.
+writes_to_uncached_pages_keep_their_neighbours() {
+	vpmpat fill /dev/vdb 35 $((16 * MB)) $((16 * MB)) > /dev/null || return 1
+	attach /dev/vdb || return 1
+	out=$(vpmpat randwrite "$OBJ" 36 200 20000 fsync $((16 * MB)) $((16 * MB))) ||
+		{ echo "$out"; return 1; }
+	vpmctl detach "$OBJ" || return 1
+	out=$(vpmpat verify /dev/vdb 35 36 200 20000 $((16 * MB)) $((16 * MB))) ||
+		{ echo "$out"; return 1; }
+}
+
 unload_writes_back_attached_objects() {
 	attach /dev/vdb || return 1
 	# Written, not synced: the unload must write it back.
@@ -254,6 +265,7 @@ check vpmctl_reports_errors_like_losetup vpmctl_reports_errors_like_losetup
 check ext4_file_takes_the_bio_path ext4_file_takes_the_bio_path
 check ext4_1k_file_takes_the_small_block_path ext4_1k_file_takes_the_small_block_path
 check tmpfs_file_takes_the_old_path tmpfs_file_takes_the_old_path
+check writes_to_uncached_pages_keep_their_neighbours writes_to_uncached_pages_keep_their_neighbours
 check unload_writes_back_attached_objects unload_writes_back_attached_objects
 vpmctl detach --all 2>/dev/null
 vpm_unload

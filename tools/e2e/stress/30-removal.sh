@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+# Device removal under I/O: null_blk powered off while readers and writers
+# run.  Their I/O fails with EIO within 5 seconds, nothing hangs, and
+# detach and unload stay clean.
+. /e2e/lib.sh
+. /e2e/suite/stress.lib
+
+modprobe null_blk nr_devices=0 2>/dev/null
+vpm_load
+
+removal_under_io_fails_fast() {
+	nullb_make gone 64 || return 1
+	OBJ=$(vpmctl attach /dev/gone) || return 1
+	( while dd if="$OBJ" of=/dev/null bs=64k 2>/dev/null; do :; done
+	  echo reader-stopped > /tmp/reader ) &
+	( while dd if=/dev/zero of="$OBJ" bs=64k count=256 conv=fsync 2>/dev/null; do :; done
+	  echo writer-stopped > /tmp/writer ) &
+	sleep 2
+	nullb_power gone 0
+	t=0
+	while [ $t -lt 50 ] && { [ ! -e /tmp/reader ] || [ ! -e /tmp/writer ]; }; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	[ -e /tmp/reader ] && [ -e /tmp/writer ] ||
+		{ echo "I/O still running 5 s after removal"; return 1; }
+	figure "device removal: readers and writers stopped $((t * 100)) ms after power off"
+	wait
+	out=$(dd if="$OBJ" of=/dev/null bs=4096 count=1 2>&1)
+	echo "$out" | grep -q "Input/output error" || { echo "read: $out"; return 1; }
+	vpmctl detach "$OBJ" || return 1
+	dmesg | grep -q "backing device gone, dirty pages dropped" ||
+		echo "(no dirty pages were left)"
+	nullb_remove gone
+	vpm_unload && vpm_load
+}
+
+check removal_under_io_fails_fast removal_under_io_fails_fast
+vpmctl detach --all 2>/dev/null
+vpm_unload
+true

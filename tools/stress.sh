@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make stress: vpm under faults, races and hostile input, bounded in time.
+#
+#   stress      Debian's kernel, 2 CPUs, 1 GiB: I/O errors (null_blk bad
+#               blocks, dm-flakey), 100 power-loss cycles, device removal
+#               under I/O, SMP races on a tiny cache, 50 load/unload
+#               cycles, 200,000 fuzzed ioctls
+#   pressure    Debian's kernel in 256 MiB: the shrinker gives memory back
+#   debug       a KASAN/lockdep/fault-injection kernel (tools/debug-kernel.sh):
+#               the races, the fuzzer, and fail-nth allocation failures
+#
+# Every part prints its figures (lines "INFO ...") and its checks; the run
+# ends with 'stress: N passed, N failed' and fails on any failed check,
+# lost byte, hang or kernel splat.
+
+set -uo pipefail
+VPM_TOOL=stress
+. "$(dirname "$0")/lib.sh"
+
+rc=0
+"$VPM_ROOT/tools/e2e/run.sh" --suite stress || rc=1
+"$VPM_ROOT/tools/e2e/run.sh" --suite pressure --mem 256M || rc=1
+if [ -x "$VPM_ROOT/tools/debug-kernel.sh" ]; then
+	"$VPM_ROOT/tools/e2e/run.sh" --suite debug --debug-kernel || rc=1
+fi
+
+passed=0
+failed=0
+for part in stress pressure debug-debug; do
+	f=$VPM_RESULTS/$part.counts
+	[ -f "$f" ] || continue
+	read -r p fl < "$f"
+	passed=$((passed + p))
+	failed=$((failed + fl))
+done
+echo "stress: $passed passed, $failed failed"
+exit $rc
