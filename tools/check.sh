@@ -9,6 +9,8 @@
 #            renders without warnings
 #   kunit    tools/kunit.sh: the KUnit suites under UML
 #   e2e      tools/e2e/run.sh: the module in Debian's kernel under QEMU
+#   stress   tools/stress.sh: faults, power loss, races, fuzzing, memory
+#            pressure, and the debug kernel (KASAN, lockdep, fail-nth)
 #
 # Runs every part even when one fails, then prints the sum as its last
 # line: 'N passed, N failed'.  Exits 1 if anything failed.
@@ -122,10 +124,11 @@ vpm_record static "$spassed" "$sfailed"
 
 "$VPM_ROOT/tools/kunit.sh" || true
 "$VPM_ROOT/tools/e2e/run.sh" || true
+"$VPM_ROOT/tools/stress.sh" || true
 
 total_passed=0
 total_failed=0
-for part in static kunit e2e; do
+for part in static kunit e2e stress pressure debug-debug; do
 	f=$VPM_RESULTS/$part.counts
 	if [ -f "$f" ]; then
 		read -r p fl < "$f"

@@ -149,8 +149,18 @@ void vnode_pager_readahead(struct readahead_control *rac)
 
 		left -= nr;
 		io = vnp_io_alloc(vnp, nr, false, GFP_NOIO);
-		if (!io)
-			return;	/* The caller unlocks what is left. */
+		if (!io) {
+			/*
+			 * Leave the pages unread (not uptodate) for read_folio
+			 * to try again; consume them here, as a caller with no
+			 * file_ra_state cannot clean them up.
+			 */
+			struct folio *folio;
+
+			while ((folio = readahead_folio(rac)))
+				folio_unlock(folio);
+			return;
+		}
 		for (i = 0; i < nr; i++)
 			io->folios[i] = readahead_folio(rac);
 		vnp_count_input(vnp, nr);

@@ -117,6 +117,9 @@ static int vnp_flush(struct vnode_pager *vnp, struct vnp_wb *wb,
 			vnp_stat_inc(vnp, VNP_STAT_IO_ERRORS);
 			mapping_set_error(mapping, -EIO);
 			err = -EIO;
+		} else if (wb->res[i] == VNP_AGAIN && !err) {
+			/* No memory for the I/O: do_writepages() tries again. */
+			err = -ENOMEM;
 		}
 		/* Still dirty: a later writeback tries again. */
 		if (wb->res[i] != VNP_OK && !dead)

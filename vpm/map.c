@@ -109,7 +109,8 @@ static int vpm_getpage(struct vpm_cache *cache,
 		       struct address_space *mapping, pgoff_t index,
 		       unsigned int nr, struct folio **folios)
 {
-	DEFINE_READAHEAD(ractl, NULL, NULL, mapping, index);
+	struct file_ra_state ra = { };
+	DEFINE_READAHEAD(ractl, NULL, &ra, mapping, index);
 	unsigned int i;
 
 	page_cache_ra_unbounded(&ractl, nr, 0);

@@ -612,7 +612,8 @@ static void vpm_object_remove(struct vpm_object *obj)
  * Context: process context, may sleep; takes vpm_objects_lock.
  * Return: 0; -ENXIO if there is no such object; -EBUSY while /dev/vpmN is
  * open or the object is being detached already; the writeback error
- * (-EIO), which leaves the object attached, unless its device is gone.
+ * (-EIO), or -EAGAIN when pages are still dirty after it (no memory for
+ * the I/O), which leave the object attached, unless its device is gone.
  */
 int vpm_object_detach(u32 id)
 {
@@ -635,6 +636,9 @@ int vpm_object_detach(u32 id)
 
 	/* Written back while still attached: a failure changes nothing. */
 	err = filemap_write_and_wait(vnode_pager_mapping(obj->vnp));
+	if (!err && mapping_tagged(vnode_pager_mapping(obj->vnp),
+				   PAGECACHE_TAG_DIRTY))
+		err = -EAGAIN;	/* dirtied again meanwhile, or no memory */
 	if (!err)
 		err = vnode_pager_flush(obj->vnp);
 	if (err && vnode_pager_dead(obj->vnp)) {

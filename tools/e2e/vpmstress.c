@@ -18,6 +18,13 @@
  *	offsets, descriptors, argument addresses) and random commands.  Every
  *	result must be success or an errno documented for that command.
  *
+ *   vpmstress failnth BACKING
+ *	Systematic allocation-failure injection through
+ *	/proc/thread-self/fail-nth: for attach, I/O, detach and every ioctl,
+ *	fail the 1st, 2nd, ... fault-injection point the call reaches, until
+ *	the call reaches no more.  Every injected failure must return an
+ *	errno documented for the call and leave nothing attached behind.
+ *
  * Every mode exits 1 on a failure and prints one summary line.  The seed
  * makes a run reproducible (up to the order threads interleave).
  */
@@ -347,7 +354,7 @@ static const struct {
 	{ VPM_CTL_ATTACH, "ATTACH", { EPERM, EINVAL, EBADF, EBUSY, ENOMEM,
 				      EFAULT, EACCES, EROFS, ENXIO } },
 	{ VPM_CTL_DETACH, "DETACH", { EPERM, EINVAL, ENXIO, EBUSY, EIO,
-				      EFAULT } },
+				      EAGAIN, EFAULT } },
 	{ VPM_CTL_INFO, "INFO", { EINVAL, EFAULT, ENOMEM } },
 	{ VPM_CTL_STATS, "STATS", { EINVAL, EFAULT, ENOMEM } },
 	{ VPM_IOC_INFO, "IOC_INFO", { EFAULT } },
@@ -515,6 +522,210 @@ static int cmd_fuzz(char **argv)
 	return unexpected ? 1 : 0;
 }
 
+/* --- failnth --- */
+
+static const char *fn_backing;
+static int fn_ctl, fn_obj, fn_bfd;
+static unsigned int fn_id;
+
+static int count_objects(void)
+{
+	struct vpm_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fn_ctl, VPM_CTL_INFO, &info))
+		return -1;
+	return info.count;
+}
+
+static int fn_open_object(void)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "/dev/vpm%u", fn_id);
+	fn_obj = open(name, O_RDWR | O_CLOEXEC);
+	return fn_obj < 0 ? -1 : 0;
+}
+
+/* Set up what an operation needs, outside the injection window. */
+static int fn_setup(const char *op)
+{
+	if (!strcmp(op, "attach"))
+		return 0;
+	if (ctl_attach(fn_ctl, fn_backing, &fn_id))
+		return -1;
+	if (!strcmp(op, "detach"))
+		return 0;
+	return fn_open_object();
+}
+
+static void fn_cleanup(const char *op)
+{
+	if (fn_obj >= 0)
+		close(fn_obj);
+	fn_obj = -1;
+	if (strcmp(op, "attach") && strcmp(op, "detach"))
+		ctl_detach(fn_ctl, fn_id);
+	/* Whatever is left (an attach that succeeded, a failed detach). */
+	while (count_objects() > 0) {
+		struct vpm_object_info info;
+		struct vpm_info req;
+
+		memset(&req, 0, sizeof(req));
+		req.count = 1;
+		req.objects = (uintptr_t)&info;
+		if (ioctl(fn_ctl, VPM_CTL_INFO, &req) || ctl_detach(fn_ctl, info.id))
+			break;
+	}
+}
+
+/* The operation itself: returns 0 or an errno. */
+static int fn_run(const char *op)
+{
+	static char buf[8192];
+	union {
+		struct vpm_version v;
+		struct vpm_info i;
+		struct vpm_stats st;
+		struct vpm_object_info oi;
+		struct vpm_sync sy;
+		struct vpm_haspage h;
+		struct vpm_getpages g;
+		struct vpm_mapinfo m;
+	} a;
+	unsigned long cmd = 0;
+	int fd = fn_obj;
+
+	memset(&a, 0, sizeof(a));
+	if (!strcmp(op, "attach")) {
+		struct vpm_attach at;
+
+		/* The backing store is open already: only the ioctl runs. */
+		memset(&at, 0, sizeof(at));
+		at.fd = fn_bfd;
+		if (ioctl(fn_ctl, VPM_CTL_ATTACH, &at))
+			return errno;
+		fn_id = at.id;
+		return 0;
+	}
+	if (!strcmp(op, "detach"))
+		return -ctl_detach(fn_ctl, fn_id);
+	if (!strcmp(op, "io")) {
+		if (pwrite(fn_obj, buf, sizeof(buf), 12288) < 0 ||
+		    fsync(fn_obj) || pread(fn_obj, buf, sizeof(buf), 65536) < 0)
+			return errno;
+		return 0;
+	}
+	if (!strcmp(op, "version")) {
+		cmd = VPM_CTL_VERSION;
+		fd = fn_ctl;
+	} else if (!strcmp(op, "info")) {
+		cmd = VPM_CTL_INFO;
+		fd = fn_ctl;
+	} else if (!strcmp(op, "stats")) {
+		cmd = VPM_CTL_STATS;
+		fd = fn_ctl;
+	} else if (!strcmp(op, "ioc_info")) {
+		cmd = VPM_IOC_INFO;
+	} else if (!strcmp(op, "ioc_sync")) {
+		cmd = VPM_IOC_SYNC;
+		a.sy.flags = VPM_SYNC_INVAL;
+	} else if (!strcmp(op, "ioc_haspage")) {
+		cmd = VPM_IOC_HASPAGE;
+	} else if (!strcmp(op, "ioc_getpages")) {
+		cmd = VPM_IOC_GETPAGES;
+		a.g.offset = 1 << 20;
+		a.g.ahead = 31;
+	} else if (!strcmp(op, "ioc_mapinfo")) {
+		cmd = VPM_IOC_MAPINFO;
+		a.m.offset = 2 << 20;
+		a.m.length = 32 * 4096;
+	} else if (!strcmp(op, "ioc_stats")) {
+		cmd = VPM_IOC_STATS;
+	}
+	return ioctl(fd, cmd, &a) ? errno : 0;
+}
+
+static int fn_acceptable(const char *op, int err)
+{
+	if (err == ENOMEM || err == EAGAIN)
+		return 1;
+	/* Reads and writeback report a failed page allocation as EIO. */
+	return err == EIO && (!strcmp(op, "io") || !strncmp(op, "ioc_", 4) ||
+			      !strcmp(op, "detach"));
+}
+
+static int cmd_failnth(char **argv)
+{
+	static const char * const ops[] = {
+		"attach", "io", "detach", "version", "info", "stats",
+		"ioc_info", "ioc_sync", "ioc_haspage", "ioc_getpages",
+		"ioc_mapinfo", "ioc_stats",
+	};
+	unsigned long total = 0, bad = 0;
+	size_t o;
+
+	fn_backing = argv[2];
+	fn_obj = -1;
+	fn_ctl = open("/dev/vpm", O_RDWR | O_CLOEXEC);
+	fn_bfd = open(fn_backing, O_RDWR | O_CLOEXEC);
+	if (fn_ctl < 0 || fn_bfd < 0) {
+		report("open", fn_backing, errno);
+		return 1;
+	}
+	for (o = 0; o < ARRAY_SIZE(ops); o++) {
+		const char *op = ops[o];
+		unsigned int n, points = 0;
+
+		for (n = 1; n < 5000; n++) {
+			char val[16];
+			int fnfd, err;
+			ssize_t len;
+
+			if (fn_setup(op)) {
+				report("setup", op, errno);
+				return 1;
+			}
+			fnfd = open("/proc/thread-self/fail-nth", O_RDWR);
+			if (fnfd < 0) {
+				report("open", "fail-nth", errno);
+				return 1;
+			}
+			len = snprintf(val, sizeof(val), "%u", n);
+			if (write(fnfd, val, len) != len)
+				report("write", "fail-nth", errno);
+			err = fn_run(op);
+			len = pread(fnfd, val, sizeof(val) - 1, 0);
+			/* Nothing more to fail: reset the counter. */
+			if (write(fnfd, "0", 1) != 1)
+				report("write", "fail-nth", errno);
+			close(fnfd);
+			val[len > 0 ? len : 0] = 0;
+			if (atoi(val) != 0) {
+				fn_cleanup(op);
+				break;
+			}
+			points++;
+			if (err && !fn_acceptable(op, err)) {
+				fprintf(stderr, "vpmstress: failnth %s at %u: %s\n",
+					op, n, strerror(err));
+				bad++;
+			}
+			if (!strcmp(op, "attach") && err && count_objects() != 0) {
+				fprintf(stderr, "vpmstress: failnth attach at %u left an object\n",
+					n);
+				bad++;
+			}
+			fn_cleanup(op);
+		}
+		printf("failnth %s: %u injection points\n", op, points);
+		total += points;
+	}
+	printf("failnth: %lu allocation failures injected over %zu operations, %lu bad results\n",
+	       total, ARRAY_SIZE(ops), bad);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -524,6 +735,8 @@ int main(int argc, char **argv)
 		return cmd_churn(argc, argv);
 	if (argc == 5 && !strcmp(argv[1], "fuzz"))
 		return cmd_fuzz(argv);
-	fprintf(stderr, "usage: vpmstress race|churn|fuzz ...\n");
+	if (argc == 3 && !strcmp(argv[1], "failnth"))
+		return cmd_failnth(argv);
+	fprintf(stderr, "usage: vpmstress race|churn|fuzz|failnth ...\n");
 	return 2;
 }
