@@ -71,6 +71,7 @@ extern const char * const vnode_pager_stat_names[VNP_STAT_NR];
  * @flags: VNODE_PAGER_* flags given at creation
  * @denied_writes: the backing file was marked S_SWAPFILE by us
  * @old_gfp: the backing file mapping's gfp mask before we restricted it
+ * @bdev_mode: how @bdev was claimed, on kernels without block device files
  * @stats: per-CPU counters of this object
  * @debugfs: the object's statistics file, or NULL
  */
@@ -87,6 +88,7 @@ struct vnode_pager {
 	unsigned int flags;
 	bool denied_writes;
 	gfp_t old_gfp;
+	fmode_t bdev_mode;
 	long __percpu *stats;
 	struct dentry *debugfs;
 };

@@ -173,6 +173,7 @@ struct vpm_cache_params {
  * @steals: lookups counted for @steals_mtbf
  * @contend: lookups counted for @contend_mtbf
  * @shrinker: releases idle entries under memory pressure, or NULL
+ * @footprint: bytes the cache's own structures take
  * @debugfs: the cache's debugfs files (NULL or error pointers without)
  */
 struct vpm_cache {
@@ -193,6 +194,7 @@ struct vpm_cache {
 	atomic_t steals;
 	atomic_t contend;
 	struct shrinker *shrinker;
+	size_t footprint;
 	struct dentry *debugfs[4];
 };
 

@@ -12,6 +12,8 @@
 #   stress   tools/stress.sh: faults, power loss, races, fuzzing, memory
 #            pressure, and the debug kernel (KASAN, lockdep, fail-nth)
 #
+#   tools/check.sh [PART...]   the parts named (default: all four)
+#
 # Runs every part even when one fails, then prints the sum as its last
 # line: 'N passed, N failed'.  Exits 1 if anything failed.
 
@@ -20,6 +22,15 @@ VPM_TOOL=check
 . "$(dirname "$0")/lib.sh"
 
 start=$(date +%s)
+PARTS=" ${*:-static kunit e2e stress} "
+for part in $PARTS; do
+	case $part in
+	static|kunit|e2e|stress) ;;
+	*) vpm_die "unknown part '$part' (static, kunit, e2e, stress)" ;;
+	esac
+done
+want() { [[ "$PARTS" == *" $1 "* ]]; }
+
 "$VPM_ROOT/tools/setup.sh" || vpm_die "setup failed"
 rm -f "$VPM_RESULTS"/*.counts
 
@@ -112,23 +123,28 @@ tools_werror() {
 	make -C "$VPM_ROOT" -B tools USER_CFLAGS_EXTRA=-Werror
 }
 
-static build-w1 build_w1
-static sparse sparse_clean
-static checkpatch checkpatch_strict
-static kernel-doc kernel_doc
-static coccicheck coccicheck
-static uapi-standalone uapi_standalone
-static tools-werror tools_werror
-static man-page man_page_renders
-vpm_record static "$spassed" "$sfailed"
+if want static; then
+	static build-w1 build_w1
+	static sparse sparse_clean
+	static checkpatch checkpatch_strict
+	static kernel-doc kernel_doc
+	static coccicheck coccicheck
+	static uapi-standalone uapi_standalone
+	static tools-werror tools_werror
+	static man-page man_page_renders
+	vpm_record static "$spassed" "$sfailed"
+fi
 
-"$VPM_ROOT/tools/kunit.sh" || true
-"$VPM_ROOT/tools/e2e/run.sh" || true
-"$VPM_ROOT/tools/stress.sh" || true
+results=""
+want static && results+=" static"
+want kunit && { "$VPM_ROOT/tools/kunit.sh" || true; results+=" kunit"; }
+want e2e && { "$VPM_ROOT/tools/e2e/run.sh" || true; results+=" e2e"; }
+want stress && { "$VPM_ROOT/tools/stress.sh" || true
+		 results+=" stress pressure debug-debug"; }
 
 total_passed=0
 total_failed=0
-for part in static kunit e2e stress pressure debug-debug; do
+for part in $results; do
 	f=$VPM_RESULTS/$part.counts
 	if [ -f "$f" ]; then
 		read -r p fl < "$f"

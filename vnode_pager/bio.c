@@ -24,6 +24,7 @@
 #include <linux/slab.h>
 
 #include "internal.h"
+#include "vpm_compat.h"
 
 /**
  * vnp_io_alloc() - a batch for @nr index-contiguous folios
@@ -152,7 +153,7 @@ static void vnp_add_block(struct vnp_builder *b, unsigned int i,
 			  sector_t sector)
 {
 	if (b->bio && sector == b->next &&
-	    bio_add_folio(b->bio, folio, len, off))
+	    vpm_bio_add_folio(b->bio, folio, len, off))
 		goto added;
 	vnp_submit(b);
 	b->bio = bio_alloc(b->io->vnp->bdev,
@@ -163,7 +164,7 @@ static void vnp_add_block(struct vnp_builder *b, unsigned int i,
 	b->pages = 0;
 	b->last = NULL;
 	/* A new bio has room for a block of one folio. */
-	if (!bio_add_folio(b->bio, folio, len, off))
+	if (!vpm_bio_add_folio(b->bio, folio, len, off))
 		WARN_ON_ONCE(1);
 added:
 	if (b->last != folio) {

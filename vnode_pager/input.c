@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/uio.h>
 
+#include "vpm_compat.h"
 #include "internal.h"
 
 unsigned int vnode_pager_cluster = 32;
@@ -180,7 +181,7 @@ static struct folio *vnp_grab_new(struct address_space *mapping,
 				  pgoff_t index)
 {
 	gfp_t gfp = mapping_gfp_mask(mapping) | __GFP_NORETRY | __GFP_NOWARN;
-	struct folio *folio = filemap_get_folio(mapping, index);
+	struct folio *folio = vpm_filemap_get_folio(mapping, index);
 
 	if (!IS_ERR(folio)) {
 		folio_put(folio);
@@ -355,8 +356,7 @@ int vnode_pager_getpages(struct vnode_pager *vnp, pgoff_t index,
 	*bios = 0;
 	if ((loff_t)index << PAGE_SHIFT >= i_size_read(vnp->inode))
 		return -EINVAL;
-	folio = __filemap_get_folio(mapping, index, FGP_LOCK | FGP_CREAT,
-				    mapping_gfp_mask(mapping));
+	folio = vpm_grab_folio(mapping, index, false);
 	if (IS_ERR(folio))
 		return PTR_ERR(folio);
 	if (folio_test_uptodate(folio))

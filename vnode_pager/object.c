@@ -35,7 +35,9 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
+#include "vpm_compat.h"
 #include "internal.h"
+#include "vpm_compat.h"
 #include "vpm.h"
 #include "vpm_internal.h"
 
@@ -203,7 +205,7 @@ static const struct address_space_operations vnode_pager_aops = {
 	.writepages		= vnode_pager_writepages,
 	.dirty_folio		= filemap_dirty_folio,
 	.migrate_folio		= filemap_migrate_folio,
-	.error_remove_folio	= generic_error_remove_folio,
+	VPM_AOPS_ERROR_REMOVE,
 };
 
 /*
@@ -229,7 +231,8 @@ static struct inode *vnode_pager_new_inode(struct vnode_pager *vnp)
 
 /* --- backing stores --- */
 
-static int vnode_pager_open_bdev(struct vnode_pager *vnp, struct file *file)
+#ifdef VPM_HAVE_BDEV_FILE
+static int vnode_pager_claim_bdev(struct vnode_pager *vnp, struct file *file)
 {
 	blk_mode_t mode = BLK_OPEN_READ;
 	struct file *bdev_file;
@@ -243,6 +246,48 @@ static int vnode_pager_open_bdev(struct vnode_pager *vnp, struct file *file)
 		return PTR_ERR(bdev_file);
 	vnp->backing = bdev_file;
 	vnp->bdev = file_bdev(bdev_file);
+	return 0;
+}
+
+static void vnode_pager_yield_bdev(struct vnode_pager *vnp)
+{
+	/* The claim is yielded now, not when the file is freed. */
+	bdev_fput(vnp->backing);
+}
+#else
+/*
+ * 6.9, "bdev: open block device as files": before, the device is claimed
+ * with blkdev_get_by_dev() and the caller's file is kept as the backing.
+ */
+static int vnode_pager_claim_bdev(struct vnode_pager *vnp, struct file *file)
+{
+	fmode_t mode = FMODE_READ | FMODE_EXCL;
+	struct block_device *bdev;
+
+	if (!(vnp->flags & VNODE_PAGER_READONLY))
+		mode |= FMODE_WRITE;
+	bdev = blkdev_get_by_dev(file_inode(file)->i_rdev, mode, vnp);
+	if (IS_ERR(bdev))
+		return PTR_ERR(bdev);
+	vnp->backing = get_file(file);
+	vnp->bdev = bdev;
+	vnp->bdev_mode = mode;
+	return 0;
+}
+
+static void vnode_pager_yield_bdev(struct vnode_pager *vnp)
+{
+	blkdev_put(vnp->bdev, vnp->bdev_mode);
+	fput(vnp->backing);
+}
+#endif
+
+static int vnode_pager_open_bdev(struct vnode_pager *vnp, struct file *file)
+{
+	int err = vnode_pager_claim_bdev(vnp, file);
+
+	if (err)
+		return err;
 	vnp->size = bdev_nr_bytes(vnp->bdev);
 	vnp->blkbits = PAGE_SHIFT;
 	vnp->path = VNODE_PAGER_BIO;
@@ -353,9 +398,8 @@ static void vnode_pager_close_backing(struct vnode_pager *vnp)
 		invalidate_inode_pages2(fmap);
 		vnode_pager_allow_writes(vnp);
 	}
-	/* A device's claim is yielded now, not when the file is freed. */
 	if (S_ISBLK(file_inode(vnp->backing)->i_mode))
-		bdev_fput(vnp->backing);
+		vnode_pager_yield_bdev(vnp);
 	else
 		fput(vnp->backing);
 	vnp->backing = NULL;
@@ -570,8 +614,7 @@ static int vnode_pager_truncate_backing(struct vnode_pager *vnp,
 		return err;
 	inode_lock(inode);
 	inode->i_flags &= ~S_SWAPFILE;
-	err = notify_change(file_mnt_idmap(file), file->f_path.dentry, &attr,
-			    NULL);
+	err = vpm_notify_change(file, &attr);
 	inode->i_flags |= S_SWAPFILE;
 	inode_unlock(inode);
 	mnt_drop_write_file(file);

@@ -90,10 +90,12 @@ static void vnp_invalidate_backing(struct vnode_pager *vnp, loff_t start,
 
 /* A batch being gathered by writepages, and the results of its pages. */
 struct vnp_wb {
+	struct vnode_pager *vnp;
 	unsigned int max;
 	unsigned int nr;
 	struct folio **folios;
 	enum vnp_result *res;
+	int ret;
 };
 
 /* Write a gathered batch and finish the writeback of its folios. */
@@ -132,6 +134,37 @@ static int vnp_flush(struct vnode_pager *vnp, struct vnp_wb *wb,
 	return err;
 }
 
+/*
+ * Take one folio of the writeback (locked, its dirty bit cleared) into the
+ * batch, writing the batch first if the folio does not continue it.
+ */
+static void vnp_wb_add(struct folio *folio, struct writeback_control *wbc,
+		       struct vnp_wb *wb)
+{
+	if (folio_pos(folio) >= i_size_read(folio->mapping->host)) {
+		/* Beyond the end (the seed's BAD): nothing to write. */
+		vnp_stat_inc(wb->vnp, VNP_STAT_BAD_PAGES);
+		folio_unlock(folio);
+		return;
+	}
+	if (wb->nr && (wb->nr == wb->max ||
+		       folio->index != wb->folios[wb->nr - 1]->index + 1))
+		wb->ret = vnp_flush(wb->vnp, wb, wbc) ?: wb->ret;
+	folio_start_writeback(folio);
+	folio_unlock(folio);
+	wb->folios[wb->nr++] = folio;
+}
+
+#ifndef VPM_HAVE_WRITEBACK_ITER
+/* 6.10, "writeback: add a writeback iterator": a callback before. */
+static int vnp_wb_page(struct page *page, struct writeback_control *wbc,
+		       void *data)
+{
+	vnp_wb_add(page_folio(page), wbc, data);
+	return 0;
+}
+#endif
+
 /**
  * vnode_pager_writepages() - the writepages operation
  * @mapping: the object's page cache
@@ -143,12 +176,10 @@ static int vnp_flush(struct vnode_pager *vnp, struct vnp_wb *wb,
 int vnode_pager_writepages(struct address_space *mapping,
 			   struct writeback_control *wbc)
 {
-	struct vnode_pager *vnp = vnp_of(mapping);
+	struct vnp_wb wb = { .vnp = vnp_of(mapping), .max = VNP_MAX_BATCH };
 	struct folio *one_folio;
 	enum vnp_result one_res;
-	struct vnp_wb wb = { .max = VNP_MAX_BATCH };
-	struct folio *folio = NULL;
-	int err = 0, ret = 0;
+	int err = 0;
 
 	wb.folios = kmalloc_array(wb.max, sizeof(*wb.folios), GFP_NOIO);
 	wb.res = kmalloc_array(wb.max, sizeof(*wb.res), GFP_NOIO);
@@ -161,25 +192,21 @@ int vnode_pager_writepages(struct address_space *mapping,
 		wb.res = &one_res;
 	}
 
-	while ((folio = writeback_iter(mapping, wbc, folio, &err))) {
-		if (folio_pos(folio) >= i_size_read(mapping->host)) {
-			/* Beyond the end (the seed's BAD): nothing to write. */
-			vnp_stat_inc(vnp, VNP_STAT_BAD_PAGES);
-			folio_unlock(folio);
-			continue;
-		}
-		if (wb.nr && (wb.nr == wb.max ||
-			      folio->index != wb.folios[wb.nr - 1]->index + 1))
-			ret = vnp_flush(vnp, &wb, wbc) ?: ret;
-		folio_start_writeback(folio);
-		folio_unlock(folio);
-		wb.folios[wb.nr++] = folio;
+#ifdef VPM_HAVE_WRITEBACK_ITER
+	{
+		struct folio *folio = NULL;
+
+		while ((folio = writeback_iter(mapping, wbc, folio, &err)))
+			vnp_wb_add(folio, wbc, &wb);
 	}
+#else
+	err = write_cache_pages(mapping, wbc, vnp_wb_page, &wb);
+#endif
 	if (wb.nr)
-		ret = vnp_flush(vnp, &wb, wbc) ?: ret;
+		wb.ret = vnp_flush(wb.vnp, &wb, wbc) ?: wb.ret;
 	if (wb.max > 1) {
 		kfree(wb.folios);
 		kfree(wb.res);
 	}
-	return err ?: ret;
+	return err ?: wb.ret;
 }

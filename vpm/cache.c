@@ -42,6 +42,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/overflow.h>
 #include <linux/pagemap.h>
 #include <linux/pagevec.h>
 #include <linux/random.h>
@@ -51,6 +52,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "vpm_compat.h"
 #include "vpm_internal.h"
 
 bool vpm_enable = true;
@@ -761,7 +763,7 @@ unsigned long vpm_cache_release(struct vpm_cache *cache,
 static unsigned long vpm_shrink_count(struct shrinker *shrink,
 				      struct shrink_control *sc)
 {
-	struct vpm_cache *cache = shrink->private_data;
+	struct vpm_cache *cache = vpm_shrinker_private(shrink);
 	long idle = vpm_cache_stat(cache, VPM_STAT_CACHED) -
 		    vpm_cache_stat(cache, VPM_STAT_INUSE);
 
@@ -771,7 +773,7 @@ static unsigned long vpm_shrink_count(struct shrinker *shrink,
 static unsigned long vpm_shrink_scan(struct shrinker *shrink,
 				     struct shrink_control *sc)
 {
-	struct vpm_cache *cache = shrink->private_data;
+	struct vpm_cache *cache = vpm_shrinker_private(shrink);
 	unsigned long done;
 
 	done = vpm_cache_release(cache, NULL, 0, ULONG_MAX, sc->nr_to_scan);
@@ -1025,17 +1027,31 @@ struct vpm_cache *vpm_cache_create(const struct vpm_cache_params *p)
 	if (err)
 		goto out_destroy;
 	vpm_cache_init_vpmaps(cache);
+	/* What the cache costs besides the pages it caches. */
+	cache->footprint = sizeof(*cache);
+	cache->footprint += array_size(cache->nentries, sizeof(*cache->vpmaps));
+	cache->footprint += array_size(1UL << cache->hash_bits,
+				       sizeof(*cache->hash));
+	cache->footprint += array_size(cache->hash_lock_mask + 1,
+				       sizeof(*cache->hash_locks));
+	cache->footprint += array_size(cache->nfreelist,
+				       sizeof(struct vpmfree) +
+				       sizeof(*cache->freelist));
+	cache->footprint += array_size(num_possible_cpus(),
+				       sizeof(struct vpm_cpu));
 
 	if (p->shrinker) {
-		cache->shrinker = shrinker_alloc(0, "vpm-cache");
+		cache->shrinker = vpm_shrinker_alloc("vpm-cache");
 		if (!cache->shrinker) {
 			err = -ENOMEM;
 			goto out_destroy;
 		}
 		cache->shrinker->count_objects = vpm_shrink_count;
 		cache->shrinker->scan_objects = vpm_shrink_scan;
-		cache->shrinker->private_data = cache;
-		shrinker_register(cache->shrinker);
+		vpm_shrinker_set_private(cache->shrinker, cache);
+		err = vpm_shrinker_register(cache->shrinker);
+		if (err)
+			goto out_destroy;
 	}
 	return cache;
 
@@ -1057,7 +1073,7 @@ void vpm_cache_destroy(struct vpm_cache *cache)
 	for (i = 0; i < ARRAY_SIZE(cache->debugfs); i++)
 		debugfs_remove(cache->debugfs[i]);
 	if (cache->shrinker)
-		shrinker_free(cache->shrinker);
+		vpm_shrinker_free(cache->shrinker);
 	if (cache->vpmaps && cache->hash_locks) {
 		for (i = 0; i < cache->nentries; i++) {
 			struct vpmap *vpm = &cache->vpmaps[i];

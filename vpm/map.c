@@ -31,6 +31,7 @@
 #include <linux/swap.h>
 #include <linux/uio.h>
 
+#include "vpm_compat.h"
 #include "vpm_internal.h"
 
 /* vs_flags bits used inside vpm only. */
@@ -152,7 +153,7 @@ static int vpm_lookup_pages(struct vpm_cache *cache,
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		struct folio *folio = filemap_get_folio(mapping, index + i);
+		struct folio *folio = vpm_filemap_get_folio(mapping, index + i);
 
 		if (IS_ERR(folio))
 			break;
@@ -179,15 +180,14 @@ static int vpm_create_pages(struct address_space *mapping, pgoff_t index,
 			    unsigned int nr, struct folio **folios,
 			    enum vpm_rw rw, int *newpage)
 {
-	fgf_t fgp = FGP_LOCK | FGP_CREAT | (rw == VPM_WRITE ? FGP_WRITE : 0);
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		struct folio *folio = filemap_get_folio(mapping, index + i);
+		struct folio *folio = vpm_filemap_get_folio(mapping, index + i);
 
 		if (IS_ERR(folio)) {
-			folio = __filemap_get_folio(mapping, index + i, fgp,
-						    mapping_gfp_mask(mapping));
+			folio = vpm_grab_folio(mapping, index + i,
+					       rw == VPM_WRITE);
 			if (IS_ERR(folio)) {
 				while (i--)
 					folio_put(folios[i]);

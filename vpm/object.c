@@ -34,6 +34,7 @@
 
 #include <uapi/linux/vpm.h>
 
+#include "vpm_compat.h"
 #include "vnode_pager.h"
 #include "vpm_internal.h"
 
@@ -129,7 +130,7 @@ static void vpm_object_readahead(struct vpm_object *obj,
 				 pgoff_t last)
 {
 	struct address_space *mapping = vnode_pager_mapping(obj->vnp);
-	struct folio *folio = filemap_get_folio(mapping, index);
+	struct folio *folio = vpm_filemap_get_folio(mapping, index);
 
 	if (IS_ERR(folio)) {
 		page_cache_sync_readahead(mapping, ra, NULL, index,
@@ -137,8 +138,7 @@ static void vpm_object_readahead(struct vpm_object *obj,
 		return;
 	}
 	if (folio_test_readahead(folio))
-		page_cache_async_readahead(mapping, ra, NULL, folio,
-					   last - index + 1);
+		vpm_async_readahead(mapping, ra, folio, last - index + 1);
 	folio_put(folio);
 }
 

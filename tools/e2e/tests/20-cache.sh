@@ -43,7 +43,7 @@ cache_is_sized_from_ram() {
 }
 
 cache_file_has_every_counter() {
-	for f in entries freelists mode free_alloc free_release waiters hits \
+	for f in entries freelists mode entry_bytes footprint_bytes free_alloc free_release waiters hits \
 		 misses steals contend prevpagelocked getpagefailed zerostart \
 		 emptyfreelist nofreevpms flips skipped_busy uncached released \
 		 shrinker_released cached in_use; do

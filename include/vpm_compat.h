@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vpm: what differs between the kernels vpm builds on (Debian's 6.1 and
+ * 6.12).  Kbuild probes the kernel's headers for each feature (so distro
+ * backports are seen) and defines VPM_HAVE_*; every shim below names the
+ * upstream change it papers over.
+ */
+#ifndef _VPM_COMPAT_H
+#define _VPM_COMPAT_H
+
+#include <linux/bio.h>
+#include <linux/bvec.h>
+#include <linux/fs.h>
+#include <linux/pagemap.h>
+#include <linux/shrinker.h>
+#include <linux/slab.h>
+
+/* 6.3, "mm: return an ERR_PTR from __filemap_get_folio": NULL before. */
+static inline struct folio *vpm_filemap_get_folio(struct address_space *m,
+						  pgoff_t index)
+{
+	struct folio *folio = filemap_get_folio(m, index);
+
+	return folio ?: ERR_PTR(-ENOENT);
+}
+
+/*
+ * Find or create the folio at @index, locked, as filemap_grab_folio() does
+ * (for writing if @write).  The NULL-on-failure of kernels before 6.3 is
+ * turned into -ENOMEM.
+ */
+static inline struct folio *vpm_grab_folio(struct address_space *m,
+					   pgoff_t index, bool write)
+{
+	struct folio *folio;
+
+	folio = __filemap_get_folio(m, index, FGP_LOCK | FGP_CREAT |
+				    (write ? FGP_WRITE : 0),
+				    mapping_gfp_mask(m));
+	return folio ?: ERR_PTR(-ENOMEM);
+}
+
+#ifndef VPM_HAVE_FOLIO_END_READ
+/* 6.10, "mm: add folio_end_read()". */
+static inline void folio_end_read(struct folio *folio, bool success)
+{
+	if (success)
+		folio_mark_uptodate(folio);
+	folio_unlock(folio);
+}
+#endif
+
+#ifndef VPM_HAVE_BVEC_SET_FOLIO
+/* 6.4, "bvec: add a bvec_set_folio helper". */
+static inline void bvec_set_folio(struct bio_vec *bv, struct folio *folio,
+				  unsigned int len, unsigned int offset)
+{
+	bv->bv_page = &folio->page;
+	bv->bv_len = len;
+	bv->bv_offset = offset;
+}
+#endif
+
+#ifndef VPM_HAVE_SIMPLE_INODE_INIT_TS
+/* 6.6, "fs: add a new simple_inode_init_ts() helper". */
+static inline void simple_inode_init_ts(struct inode *inode)
+{
+	struct timespec64 now = current_time(inode);
+
+	inode->i_atime = now;
+	inode->i_mtime = now;
+	inode->i_ctime = now;
+}
+#endif
+
+/* 6.8, "fs: convert error_remove_page to error_remove_folio". */
+#ifdef VPM_HAVE_ERROR_REMOVE_FOLIO
+#define VPM_AOPS_ERROR_REMOVE .error_remove_folio = generic_error_remove_folio
+#else
+#define VPM_AOPS_ERROR_REMOVE .error_remove_page = generic_error_remove_page
+#endif
+
+/* 6.3, "fs: port ->setattr() to pass mnt_idmap". */
+static inline int vpm_notify_change(struct file *file, struct iattr *attr)
+{
+#ifdef VPM_HAVE_MNT_IDMAP
+	return notify_change(file_mnt_idmap(file), file->f_path.dentry, attr,
+			     NULL);
+#else
+	return notify_change(file_mnt_user_ns(file), file->f_path.dentry, attr,
+			     NULL);
+#endif
+}
+
+/* 6.10, "mm: remove the index argument of page_cache_async_readahead". */
+static inline void vpm_async_readahead(struct address_space *mapping,
+				       struct file_ra_state *ra,
+				       struct folio *folio,
+				       unsigned long req_count)
+{
+#ifdef VPM_HAVE_ASYNC_RA_FOLIO
+	page_cache_async_readahead(mapping, ra, NULL, folio, req_count);
+#else
+	page_cache_async_readahead(mapping, ra, NULL, folio, folio->index,
+				   req_count);
+#endif
+}
+
+/* 6.4, "block: export bio_add_folio": modules add the page before. */
+static inline bool vpm_bio_add_folio(struct bio *bio, struct folio *folio,
+				     size_t len, size_t off)
+{
+#ifdef VPM_HAVE_BIO_ADD_FOLIO
+	return bio_add_folio(bio, folio, len, off);
+#else
+	return bio_add_page(bio, folio_page(folio, off >> PAGE_SHIFT), len,
+			    offset_in_page(off)) == len;
+#endif
+}
+
+#ifdef VPM_HAVE_SHRINKER_ALLOC
+static inline struct shrinker *vpm_shrinker_alloc(const char *name)
+{
+	return shrinker_alloc(0, name);
+}
+
+static inline void vpm_shrinker_set_private(struct shrinker *s, void *data)
+{
+	s->private_data = data;
+}
+
+static inline void *vpm_shrinker_private(struct shrinker *s)
+{
+	return s->private_data;
+}
+
+static inline int vpm_shrinker_register(struct shrinker *s)
+{
+	shrinker_register(s);
+	return 0;
+}
+
+static inline void vpm_shrinker_free(struct shrinker *s)
+{
+	shrinker_free(s);
+}
+#else
+/*
+ * 6.7, "mm: shrinker: add infrastructure for dynamically allocating
+ * shrinker": before, the caller embeds the shrinker and registers it with
+ * a name.
+ */
+struct vpm_shrinker {
+	struct shrinker s;
+	void *private_data;
+	const char *name;
+};
+
+static inline struct shrinker *vpm_shrinker_alloc(const char *name)
+{
+	struct vpm_shrinker *v = kzalloc(sizeof(*v), GFP_KERNEL);
+
+	if (!v)
+		return NULL;
+	v->s.seeks = DEFAULT_SEEKS;
+	v->name = name;
+	return &v->s;
+}
+
+static inline void vpm_shrinker_set_private(struct shrinker *s, void *data)
+{
+	container_of(s, struct vpm_shrinker, s)->private_data = data;
+}
+
+static inline void *vpm_shrinker_private(struct shrinker *s)
+{
+	return container_of(s, struct vpm_shrinker, s)->private_data;
+}
+
+static inline int vpm_shrinker_register(struct shrinker *s)
+{
+	return register_shrinker(s, "%s",
+				 container_of(s, struct vpm_shrinker, s)->name);
+}
+
+static inline void vpm_shrinker_free(struct shrinker *s)
+{
+	if (s->nr_deferred)
+		unregister_shrinker(s);
+	kfree(container_of(s, struct vpm_shrinker, s));
+}
+#endif
+
+#endif /* _VPM_COMPAT_H */
