@@ -234,11 +234,19 @@ static inline void vpm_stat_add(struct vpm_cache *cache, enum vpm_stat stat,
 }
 
 /**
- * struct vpm_copy_count - what one vpm_data_copy() found in the cache
- * @hits: pages mapped through their existing cache entry
- * @misses: pages that took an entry from a freelist
+ * struct vpm_copy_count - how one __vpm_data_copy() maps, what it found
+ * @vml: in: a mapping list of @nseg entries, or NULL for VPM_MINVMAPS
+ *	entries on the stack (what vpm_data_copy() uses, as the seed does)
+ * @nseg: in: entries in @vml, VPM_MINVMAPS..VPM_MAXVMAPS
+ * @ra: in: when reading, start asynchronous read-ahead with this state
+ *	at a page marked for it, as filemap_read() does; or NULL
+ * @hits: out: pages mapped through their existing cache entry
+ * @misses: out: pages that took an entry from a freelist
  */
 struct vpm_copy_count {
+	struct vmap *vml;
+	int nseg;
+	struct file_ra_state *ra;
 	unsigned int hits;
 	unsigned int misses;
 };

@@ -746,6 +746,12 @@ int vnode_pager_init(void)
 		kern_unmount(vnode_pager_mnt);
 		return err;
 	}
+	/*
+	 * A read larger than the read-ahead window is read whole, up to the
+	 * largest batch the pager puts in one bio (see ractl_max_pages()):
+	 * the block layer splits a bio to each device's own limits.
+	 */
+	vnode_pager_mnt->mnt_sb->s_bdi->io_pages = VNP_MAX_BATCH;
 	vnode_pager_debugfs = debugfs_create_file("pager", 0444,
 						  vpm_debugfs_root, NULL,
 						  &vnode_pager_global_fops);

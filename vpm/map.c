@@ -411,6 +411,22 @@ static void vpm_zero_new(struct vmap *vs, size_t from, size_t to)
 	memset(vs->vs_addr + to, 0, PAGE_SIZE - to);
 }
 
+/*
+ * A page read-ahead marked is where the next window starts to be read,
+ * while this one is copied (as filemap_read() does).  @len: bytes the
+ * caller still wants from this page on.
+ */
+static void vpm_readahead_mark(struct address_space *mapping,
+			       struct file_ra_state *ra, struct vmap *vs,
+			       size_t len)
+{
+	struct folio *folio = page_folio(vpm_vmap_page(vs));
+
+	if (folio_test_readahead(folio))
+		vpm_async_readahead(mapping, ra, folio,
+				    DIV_ROUND_UP(len, PAGE_SIZE));
+}
+
 /**
  * __vpm_data_copy() - vpm_data_copy() on an explicit cache
  * @cache: the cache to use; NULL maps pages without cache entries
@@ -422,7 +438,8 @@ static void vpm_zero_new(struct vmap *vs, size_t from, size_t to)
  * @newpage: see vpm_data_copy()
  * @zerostart: see vpm_data_copy()
  * @rw: see vpm_data_copy()
- * @count: if not NULL, the cache hits and misses are added to it
+ * @count: if not NULL, how to map (see struct vpm_copy_count), and the
+ *	cache hits and misses are added to it
  *
  * Context: process context, may sleep.
  * Return: see vpm_data_copy().
@@ -432,13 +449,15 @@ int __vpm_data_copy(struct vpm_cache *cache, struct address_space *mapping,
 		    int fetchpage, int *newpage, int zerostart, enum vpm_rw rw,
 		    struct vpm_copy_count *count)
 {
-	struct vmap vml[VPM_MINVMAPS];
+	struct vmap vml_min[VPM_MINVMAPS];
+	struct vmap *vml = count && count->vml ? count->vml : vml_min;
+	int nseg = vml == vml_min ? VPM_MINVMAPS : count->nseg;
 	size_t pon = offset_in_page(off);
 	int created = 0;
 	int err, i;
 
-	err = __vpm_map_pages(cache, mapping, off, len, fetchpage, vml,
-			      VPM_MINVMAPS, &created, rw);
+	err = __vpm_map_pages(cache, mapping, off, len, fetchpage, vml, nseg,
+			      &created, rw);
 	if (newpage)
 		*newpage = created;
 	if (err)
@@ -466,6 +485,8 @@ int __vpm_data_copy(struct vpm_cache *cache, struct address_space *mapping,
 			vs->vs_flags |= VPM_VS_DISCARD;
 			continue;
 		}
+		if (rw == VPM_READ && count && count->ra)
+			vpm_readahead_mark(mapping, count->ra, vs, len);
 		if (rw == VPM_WRITE)
 			done = copy_from_iter(vs->vs_addr + pon, n, iter);
 		else

@@ -124,7 +124,11 @@ static void vpm_object_fill_info(struct vpm_object *obj,
 
 /* --- read and write --- */
 
-/* Start read-ahead for the pages of [@index, @last], as filemap_read(). */
+/*
+ * Read ahead from @index, for a read of the pages up to @last, when the
+ * page at @index is missing, as filemap_read() does; the copy starts the
+ * asynchronous read-ahead at marked pages (struct vpm_copy_count).
+ */
 static void vpm_object_readahead(struct vpm_object *obj,
 				 struct file_ra_state *ra, pgoff_t index,
 				 pgoff_t last)
@@ -132,14 +136,11 @@ static void vpm_object_readahead(struct vpm_object *obj,
 	struct address_space *mapping = vnode_pager_mapping(obj->vnp);
 	struct folio *folio = vpm_filemap_get_folio(mapping, index);
 
-	if (IS_ERR(folio)) {
+	if (IS_ERR(folio))
 		page_cache_sync_readahead(mapping, ra, NULL, index,
 					  last - index + 1);
-		return;
-	}
-	if (folio_test_readahead(folio))
-		vpm_async_readahead(mapping, ra, folio, last - index + 1);
-	folio_put(folio);
+	else
+		folio_put(folio);
 }
 
 static ssize_t vpm_object_read_iter(struct kiocb *iocb, struct iov_iter *to)
@@ -149,6 +150,7 @@ static ssize_t vpm_object_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	struct address_space *mapping = vnode_pager_mapping(obj->vnp);
 	loff_t size = i_size_read(obj->vnp->inode);
 	loff_t pos = iocb->ki_pos;
+	struct vmap vml[VPM_MAXVMAPS];
 	size_t count;
 	ssize_t done = 0;
 	int err = 0;
@@ -160,7 +162,9 @@ static ssize_t vpm_object_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	count = min_t(loff_t, iov_iter_count(to), size - pos);
 	while (count && !err) {
 		size_t before = iov_iter_count(to);
-		struct vpm_copy_count cc = { };
+		struct vpm_copy_count cc = {
+			.vml = vml, .nseg = VPM_MAXVMAPS, .ra = &of->ra,
+		};
 		size_t n;
 
 		vpm_object_readahead(obj, &of->ra, pos >> PAGE_SHIFT,
@@ -187,6 +191,7 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	loff_t size = i_size_read(obj->vnp->inode);
 	loff_t pos = iocb->ki_pos;
 	size_t count = iov_iter_count(from);
+	struct vmap vml[VPM_MAXVMAPS];
 	ssize_t done = 0;
 	int err = 0;
 
@@ -199,7 +204,7 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	count = min_t(loff_t, count, size - pos);
 	while (count && !err) {
 		size_t before = iov_iter_count(from);
-		struct vpm_copy_count cc = { };
+		struct vpm_copy_count cc = { .vml = vml, .nseg = VPM_MAXVMAPS };
 		size_t len = count;
 		int fetch = 1;
 		size_t n;
