@@ -5,6 +5,7 @@
 #   make            build vpm.ko and tools/vpmctl
 #   make demo       boot Debian's 6.12 kernel in QEMU and show vpm at work
 #   make check      every check: W=1, sparse, checkpatch, KUnit, e2e, stress
+#   make bench      vpm against the kernel's own paths: bench/results/
 #
 # KDIR defaults to the running kernel's build tree, else the installed
 # Debian 6.12 headers.  Everything that needs packages calls tools/setup.sh.
@@ -23,9 +24,10 @@ USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror=implicit-function-declaratio
 VPM_VERSION := $(shell sed -n 's/^.define VPM_VERSION_[A-Z]* //p' \
 		 include/vpm_version.h | paste -sd.)
 
-TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat tools/e2e/vpmstress
+TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat tools/e2e/vpmstress \
+	 tools/e2e/vpmbench
 
-.PHONY: all module tools setup kunit e2e stress demo check clean version help
+.PHONY: all module tools setup kunit e2e stress bench demo check clean version help
 
 all: module tools
 
@@ -51,6 +53,9 @@ e2e:
 stress:
 	tools/stress.sh
 
+bench:
+	tools/bench.sh
+
 demo:
 	tools/demo.sh
 
@@ -61,9 +66,11 @@ clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
 	 $(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_VPM=m clean; fi
 	rm -f $(TOOLS)
+	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \
+	 $(MAKE) -C $(KDIR) M=$(CURDIR)/bench/module clean; fi
 
 version:
 	@echo $(VPM_VERSION)
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' Makefile

@@ -6,7 +6,7 @@
 #                                matching $E2E_GLOB run.
 #   expect WHAT GOT WANT         fail the current check unless GOT = WANT.
 
-VPM_KO=/vpm/vpm.ko
+VPM_KO=${VPM_KO:-/vpm/vpm.ko}
 # The console, for lines that must not be captured by check's $(...).
 exec 9>&1
 

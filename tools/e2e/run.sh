@@ -50,6 +50,8 @@ TIMEOUT=${VPM_E2E_TIMEOUT:-900}
 SMP=${VPM_E2E_SMP:-2}
 # The stock kernel's own nets against use-after-free and slab corruption.
 NETS='kfence.sample_interval=1 slub_debug=FZPU page_poison=1 init_on_free=1'
+# Benchmarks measure the kernel as users run it.
+[ "$SUITE" = bench ] && NETS=''
 
 "$VPM_ROOT/tools/setup.sh"
 GUEST=$(vpm_guest_dir)
@@ -77,7 +79,15 @@ mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,mnt,vpm,e2e,lib/modules/"$REL"}
 cp /bin/busybox "$ROOT/bin/busybox"
 cp "$KO" "$ROOT/vpm/vpm.ko"
 cp "$VPM_ROOT/tools/vpmctl" "$VPM_ROOT/tools/e2e/vpmprobe" \
-	"$VPM_ROOT/tools/e2e/vpmpat" "$VPM_ROOT/tools/e2e/vpmstress" "$ROOT/bin/"
+	"$VPM_ROOT/tools/e2e/vpmpat" "$VPM_ROOT/tools/e2e/vpmstress" \
+	"$VPM_ROOT/tools/e2e/vpmbench" "$ROOT/bin/"
+if [ "$SUITE" = bench ]; then
+	# The benchmark module, built against vpm.ko's symbols.
+	make -s -C "/usr/src/linux-headers-$REL" M="$VPM_ROOT/bench/module" \
+		KBUILD_EXTRA_SYMBOLS="$(dirname "$KO")/Module.symvers" modules >&2 ||
+		vpm_die "building vpm_bench.ko failed"
+	cp "$VPM_ROOT/bench/module/vpm_bench.ko" "$ROOT/vpm/"
+fi
 # dmsetup (dynamic) with the libraries it needs, for dm-flakey.
 for lib in /sbin/dmsetup $(ldd /sbin/dmsetup | grep -o '/[^ ]*'); do
 	mkdir -p "$ROOT$(dirname "$lib")"
@@ -153,7 +163,7 @@ if [ "$SUITE" = demo ]; then
 	sed -n 's/^DEMO \{0,1\}//p' "$LOG.txt"
 	echo
 fi
-grep -E '^E2E (PASS|FAIL|INFO) ' "$LOG.txt" | sed 's/^E2E //'
+grep -E '^E2E (PASS|FAIL|INFO|BENCH) ' "$LOG.txt" | sed 's/^E2E //'
 
 verdict() { # NAME OK? DETAIL
 	if [ "$2" = 1 ]; then
