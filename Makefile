@@ -4,6 +4,7 @@
 #
 #   make            build vpm.ko and tools/vpmctl
 #   make demo       boot Debian's 6.12 kernel in QEMU and show vpm at work
+#   make e2e        the end-to-end checks in QEMU (KVER=6.1: Debian's 6.1)
 #   make check      every check: W=1, sparse, checkpatch, KUnit, e2e, stress
 #   make bench      vpm against the kernel's own paths: bench/results/
 #
@@ -48,7 +49,7 @@ kunit:
 	tools/kunit.sh
 
 e2e:
-	tools/e2e/run.sh
+	tools/e2e/run.sh $(if $(KVER),--kver $(KVER))
 
 stress:
 	tools/stress.sh

@@ -3,12 +3,14 @@
 #
 # make check: every check of the project, in one run.
 #
-#   static   W=1 build with warnings as errors, sparse (C=2), checkpatch
+#   static   W=1 build with warnings as errors and sparse (C=2), against
+#            Debian's 6.12 and 6.1 headers, checkpatch
 #            --strict, kernel-doc -Wall -Werror, coccicheck, the UAPI header
 #            on its own, the user-space tools with -Werror, the man page
 #            renders without warnings
 #   kunit    tools/kunit.sh: the KUnit suites under UML
-#   e2e      tools/e2e/run.sh: the module in Debian's kernel under QEMU
+#   e2e      tools/e2e/run.sh: the module in Debian's 6.12 kernel under
+#            QEMU, then the same checks in Debian's 6.1 kernel
 #   stress   tools/stress.sh: faults, power loss, races, fuzzing, memory
 #            pressure, and the debug kernel (KASAN, lockdep, fail-nth)
 #
@@ -36,6 +38,7 @@ rm -f "$VPM_RESULTS"/*.counts
 
 SRC=$(readlink -f "$VPM_CACHE/linux-src")
 REL=$(vpm_guest_release)
+REL61=$(vpm_guest_release 6.1)
 LOGDIR=$VPM_RESULTS/static
 mkdir -p "$LOGDIR"
 spassed=0
@@ -66,20 +69,21 @@ c_sources() {
 		'*.[ch]' | sort -u)
 }
 
-# Build in a private copy so W=1 and C=2 rebuild everything.
+# Build in a private copy so W=1 and C=2 rebuild everything.  $1: the
+# kernel release whose Debian headers to build against.
 build_w1() {
-	local obj=$VPM_CACHE/check-w1
+	local obj=$VPM_CACHE/check-w1-$1
 	rm -rf "$obj"; mkdir -p "$obj"
 	vpm_sync_sources "$obj"
-	make -C "/usr/src/linux-headers-$REL" M="$obj" CONFIG_VPM=m W=1 \
+	make -C "/usr/src/linux-headers-$1" M="$obj" CONFIG_VPM=m W=1 \
 		KCFLAGS=-Werror modules
 }
 
 sparse_clean() {
-	local obj=$VPM_CACHE/check-sparse out
+	local obj=$VPM_CACHE/check-sparse-$1 out
 	rm -rf "$obj"; mkdir -p "$obj"
 	vpm_sync_sources "$obj"
-	out=$(make -C "/usr/src/linux-headers-$REL" M="$obj" CONFIG_VPM=m C=2 \
+	out=$(make -C "/usr/src/linux-headers-$1" M="$obj" CONFIG_VPM=m C=2 \
 		modules 2>&1) || { echo "$out"; return 1; }
 	echo "$out"
 	! echo "$out" | grep -E '(warning|error):'
@@ -124,8 +128,10 @@ tools_werror() {
 }
 
 if want static; then
-	static build-w1 build_w1
-	static sparse sparse_clean
+	static build-w1 build_w1 "$REL"
+	static sparse sparse_clean "$REL"
+	static build-w1-6.1 build_w1 "$REL61"
+	static sparse-6.1 sparse_clean "$REL61"
 	static checkpatch checkpatch_strict
 	static kernel-doc kernel_doc
 	static coccicheck coccicheck
@@ -138,7 +144,9 @@ fi
 results=""
 want static && results+=" static"
 want kunit && { "$VPM_ROOT/tools/kunit.sh" || true; results+=" kunit"; }
-want e2e && { "$VPM_ROOT/tools/e2e/run.sh" || true; results+=" e2e"; }
+want e2e && { "$VPM_ROOT/tools/e2e/run.sh" || true
+	      "$VPM_ROOT/tools/e2e/run.sh" --kver 6.1 || true
+	      results+=" e2e e2e-6.1"; }
 want stress && { "$VPM_ROOT/tools/stress.sh" || true
 		 results+=" stress pressure debug-debug"; }
 
@@ -152,7 +160,7 @@ for part in $results; do
 		p=0; fl=1
 		vpm_log "$part left no result"
 	fi
-	printf '%-8s %4d passed, %d failed\n' "$part" "$p" "$fl"
+	printf '%-12s %4d passed, %d failed\n' "$part" "$p" "$fl"
 	total_passed=$((total_passed + p))
 	total_failed=$((total_failed + fl))
 done

@@ -8,7 +8,10 @@
 #   - unpacks Debian's linux-source-6.12 into the cache (UML KUnit builds,
 #     checkpatch, kernel-doc, sparse of the project against the real tree);
 #   - downloads the linux-image package that matches linux-source-6.12 and
-#     unpacks it into the cache (never installs it): it is the QEMU guest.
+#     unpacks it into the cache (never installs it): it is the QEMU guest;
+#   - installs the newest linux-headers-6.1.0-*-amd64 (headers only, for
+#     building and DKMS) and unpacks its linux-image the same way: the 6.1
+#     guest of 'make e2e KVER=6.1'.
 #
 # The cache lives outside the repository: $VPM_CACHE, default ~/.cache/vpm.
 # Prints nothing but the final summary unless something has to be done.
@@ -19,7 +22,7 @@ VPM_CACHE=${VPM_CACHE:-$HOME/.cache/vpm}
 PKGS=(linux-headers-6.12-amd64 linux-source-6.12 qemu-system-x86
       busybox-static flex bison bc libelf-dev libssl-dev cpio python3
       sparse coccinelle dwarves xz-utils gcc make perl e2fsprogs
-      kmod dmsetup rsync git groff-base)
+      kmod dmsetup rsync git groff-base dkms python3-sphinx)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
@@ -68,9 +71,34 @@ unpack_source() {
 	ln -sfn "$dir" "$VPM_CACHE/linux-src"
 }
 
+# The newest Debian 6.1 ABI the archive has: linux-headers-6.1.0-N-amd64.
+headers_61_pkg() {
+	apt-cache search --names-only '^linux-headers-6\.1\.0-[0-9]+-amd64$' |
+		cut -d ' ' -f 1 | sort -V | tail -n 1
+}
+
+install_headers_61() {
+	local hdr sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	hdr=$(headers_61_pkg)
+	if [ -z "$hdr" ]; then
+		$sudo apt-get update -qq >&2
+		hdr=$(headers_61_pkg)
+	fi
+	[ -n "$hdr" ] || { log "no linux-headers-6.1.0-*-amd64 in the archive"; exit 1; }
+	if ! dpkg-query -W -f='${Status}\n' "$hdr" 2>/dev/null |
+			grep -q '^install ok installed$'; then
+		log "installing $hdr (headers only)"
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+			--no-install-recommends "$hdr" >&2
+	fi
+	echo "$hdr"
+}
+
+# unpack_image HEADERS-PACKAGE LINK: the linux-image of the same ABI and
+# version, unpacked into the cache and linked as $VPM_CACHE/LINK.
 unpack_image() {
-	local hdr img ver dir tmp
-	hdr=$(headers_pkg)
+	local hdr=$1 link=$2 img ver dir tmp
 	img=${hdr/linux-headers-/linux-image-}
 	ver=$(dpkg-query -W -f='${Version}' "$hdr")
 	dir=$VPM_CACHE/$img-$ver
@@ -83,11 +111,12 @@ unpack_image() {
 		rm -rf "$tmp"
 		touch "$dir/.unpacked"
 	fi
-	ln -sfn "$dir" "$VPM_CACHE/guest-6.12"
+	ln -sfn "$dir" "$VPM_CACHE/$link"
 }
 
 mkdir -p "$VPM_CACHE"
 install_pkgs
 unpack_source
-unpack_image
+unpack_image "$(headers_pkg)" guest-6.12
+unpack_image "$(install_headers_61)" guest-6.1
 echo "setup: ready (cache $VPM_CACHE)" >&2

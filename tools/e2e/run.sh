@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot Debian's own 6.12 kernel in QEMU (TCG) with vpm.ko and run a suite of
-# guest-side checks; the host reads the verdicts and the guest's kernel log.
+# Boot Debian's own 6.12 kernel (or 6.1) in QEMU (TCG) with vpm.ko and run a
+# suite of guest-side checks; the host reads the verdicts and the guest's
+# kernel log.
 #
-#   tools/e2e/run.sh [--suite NAME] [--mem SIZE] [--append ARGS]
-#                    [--debug-kernel] [--keep] [GLOB]
+#   tools/e2e/run.sh [--suite NAME] [--kver 6.12|6.1] [--mem SIZE]
+#                    [--append ARGS] [--debug-kernel] [--keep] [GLOB]
 #
+#   --kver VER       Debian's 6.12 (default) or 6.1 kernel, vpm.ko built
+#                    against its headers (make e2e KVER=6.1); results are
+#                    recorded as SUITE-6.1
 #   --suite NAME     directory under tools/e2e/ holding the guest scripts
 #                    (default: tests; the demo uses demo, make stress uses
 #                    stress and pressure)
@@ -34,9 +38,11 @@ GLOB='*'
 MEM=${VPM_E2E_MEM:-1G}
 APPEND=
 DEBUG_KERNEL=0
+KVER=${KVER:-6.12}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--suite) SUITE=$2; shift 2 ;;
+	--kver) KVER=$2; shift 2 ;;
 	--mem) MEM=$2; shift 2 ;;
 	--append) APPEND=$2; shift 2 ;;
 	--debug-kernel) DEBUG_KERNEL=1; shift ;;
@@ -54,8 +60,12 @@ NETS='kfence.sample_interval=1 slub_debug=FZPU page_poison=1 init_on_free=1'
 [ "$SUITE" = bench ] && NETS=''
 
 "$VPM_ROOT/tools/setup.sh"
-GUEST=$(vpm_guest_dir)
-REL=$(vpm_guest_release)
+case $KVER in
+6.12|6.1) ;;
+*) vpm_die "--kver: 6.12 or 6.1, not '$KVER'" ;;
+esac
+GUEST=$(vpm_guest_dir "$KVER")
+REL=$(vpm_guest_release "$KVER")
 if [ "$DEBUG_KERNEL" -eq 1 ]; then
 	# KASAN and kmemleak watch the slab there; the stock nets would only
 	# slow the kernel down.  Under KASAN the ACPI interpreter times out
@@ -98,7 +108,7 @@ cp "$VPM_ROOT/tools/e2e/lib.sh" "$ROOT/e2e/lib.sh"
 cp -r "$VPM_ROOT/tools/e2e/$SUITE" "$ROOT/e2e/suite"
 chmod +x "$ROOT/init"
 
-MODULES="virtio_blk brd null_blk loop ext4 dm-mod dm-flakey crc32c_generic"
+MODULES="virtio_pci virtio_blk brd null_blk loop ext4 dm-mod dm-flakey crc32c_generic"
 if [ "$DEBUG_KERNEL" -eq 0 ]; then
 	[ -f "$GUEST/lib/modules/$REL/modules.dep" ] || depmod -b "$GUEST" "$REL"
 	modprobe -d "$GUEST" -S "$REL" -a --show-depends $MODULES |
@@ -106,7 +116,10 @@ if [ "$DEBUG_KERNEL" -eq 0 ]; then
 		while read -r m; do
 			rel=${m#*/lib/modules/$REL/}
 			mkdir -p "$ROOT/lib/modules/$REL/$(dirname "$rel")"
-			xz -dc "$m" > "$ROOT/lib/modules/$REL/${rel%.xz}"
+			case $m in
+			*.xz) xz -dc "$m" > "$ROOT/lib/modules/$REL/${rel%.xz}" ;;
+			*) cp "$m" "$ROOT/lib/modules/$REL/$rel" ;;
+			esac
 		done
 	cp "$GUEST/lib/modules/$REL"/modules.{builtin,builtin.modinfo,order} \
 		"$ROOT/lib/modules/$REL/"
@@ -125,7 +138,6 @@ done
 LOG=$WORK/console.log
 CMDLINE="console=ttyS0 quiet panic=-1 oops=panic $NETS $APPEND"
 CMDLINE="$CMDLINE vpmtest.suite=$SUITE vpmtest.glob=$GLOB"
-rm -f "$VPM_RESULTS/$SUITE-console.log"
 rc=0
 timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM" \
@@ -192,17 +204,16 @@ else
 	verdict taint-only-out-of-tree 0 "tainted '${taint:-unknown}'"
 fi
 
+# What the results are recorded as: e2e, e2e-6.1, stress, debug-debug...
+TAG=$([ "$SUITE" = tests ] && echo e2e || echo "$SUITE")
+[ "$DEBUG_KERNEL" -eq 1 ] && TAG=$TAG-debug
+[ "$KVER" = 6.12 ] || TAG=$TAG-$KVER
 [ "$failed" -eq 0 ] || KEEP=1
 if [ "$KEEP" -eq 1 ]; then
 	mkdir -p "$VPM_RESULTS"
-	cp "$LOG.txt" "$VPM_RESULTS/$SUITE-console.log"
-	vpm_log "console log: $VPM_RESULTS/$SUITE-console.log"
+	cp "$LOG.txt" "$VPM_RESULTS/$TAG-console.log"
+	vpm_log "console log: $VPM_RESULTS/$TAG-console.log"
 fi
-case "$SUITE" in
-tests) vpm_record e2e "$passed" "$failed" ;;
-demo) ;;
-*) vpm_record "$SUITE$([ "$DEBUG_KERNEL" -eq 1 ] && echo -debug)" \
-	"$passed" "$failed" ;;
-esac
-echo "e2e $SUITE: $passed passed, $failed failed"
+[ "$SUITE" = demo ] || vpm_record "$TAG" "$passed" "$failed"
+echo "e2e $SUITE ($REL): $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
