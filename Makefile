@@ -28,7 +28,8 @@ VPM_VERSION := $(shell sed -n 's/^.define VPM_VERSION_[A-Z]* //p' \
 TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat tools/e2e/vpmstress \
 	 tools/e2e/vpmbench
 
-.PHONY: all module tools setup kunit e2e stress bench demo check clean version help
+.PHONY: all module tools setup kunit e2e stress bench demo check clean version help \
+	install uninstall dkms-install dkms-remove
 
 all: module tools
 
@@ -62,6 +63,56 @@ demo:
 
 check:
 	tools/check.sh
+
+# --- installing ---
+# make install: the module for KDIR's kernel, vpmctl and its man page, the
+# udev rule; LOAD_AT_BOOT=1 also loads vpm at boot.  make dkms-install: the
+# sources into DKMS_SRC, built and installed for DKMS_KVER (the running
+# kernel); DKMS rebuilds vpm for every kernel installed later.  DKMS_FLAGS
+# passes options to every dkms call (make check uses private trees).
+PREFIX ?= /usr/local
+KDIR_RELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+DESTDIR ?=
+DKMS_SRC ?= /usr/src/vpm-$(VPM_VERSION)
+DKMS_KVER ?= $(KVER_RUNNING)
+DKMS_FLAGS ?=
+DKMS := dkms $(DKMS_FLAGS)
+KERNEL_FILES := Kbuild Kconfig $(sort $(wildcard vpm/*.[ch] vnode_pager/*.[ch] \
+		include/*.h include/uapi/linux/*.h))
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_VPM=m INSTALL_MOD_PATH=$(DESTDIR) \
+		modules_install
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KDIR_RELEASE)
+	install -D -m 0755 tools/vpmctl $(DESTDIR)$(PREFIX)/sbin/vpmctl
+	install -D -m 0644 tools/vpmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vpmctl.8
+	install -D -m 0644 tools/udev/60-vpm.rules $(DESTDIR)/etc/udev/rules.d/60-vpm.rules
+	if [ "$(LOAD_AT_BOOT)" = 1 ]; then \
+	 install -d $(DESTDIR)/etc/modules-load.d; \
+	 echo vpm > $(DESTDIR)/etc/modules-load.d/vpm.conf; fi
+	@[ -n "$(DESTDIR)" ] || udevadm control --reload 2>/dev/null || true
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/vpmctl \
+	      $(DESTDIR)$(PREFIX)/share/man/man8/vpmctl.8 \
+	      $(DESTDIR)/etc/udev/rules.d/60-vpm.rules \
+	      $(DESTDIR)/etc/modules-load.d/vpm.conf
+	rm -f $(DESTDIR)/lib/modules/$(KDIR_RELEASE)/updates/vpm.ko* \
+	      $(DESTDIR)/lib/modules/$(KDIR_RELEASE)/extra/vpm.ko*
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KDIR_RELEASE)
+	@[ -n "$(DESTDIR)" ] || udevadm control --reload 2>/dev/null || true
+
+dkms-install: dkms-remove
+	mkdir -p $(DKMS_SRC)
+	cp --parents $(KERNEL_FILES) $(DKMS_SRC)/
+	sed 's/@VERSION@/$(VPM_VERSION)/' dkms.conf.in > $(DKMS_SRC)/dkms.conf
+	$(DKMS) add $(DKMS_SRC)
+	$(DKMS) install vpm/$(VPM_VERSION) -k $(DKMS_KVER)
+
+dkms-remove:
+	if $(DKMS) status vpm/$(VPM_VERSION) 2>/dev/null | grep -q .; then \
+	 $(DKMS) remove vpm/$(VPM_VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \

@@ -7,7 +7,8 @@
 #            Debian's 6.12 and 6.1 headers, checkpatch
 #            --strict, kernel-doc -Wall -Werror, coccicheck, the UAPI header
 #            on its own, the user-space tools with -Werror, the man page
-#            renders without warnings
+#            renders without warnings, make install/uninstall into a
+#            scratch root, DKMS builds and autoinstalls for both kernels
 #   kunit    tools/kunit.sh: the KUnit suites under UML
 #   e2e      tools/e2e/run.sh: the module in Debian's 6.12 kernel under
 #            QEMU, then the same checks in Debian's 6.1 kernel
@@ -123,6 +124,61 @@ man_page_renders() {
 	[ -z "$out" ]
 }
 
+# make install and make uninstall into a scratch DESTDIR.
+install_uninstall() {
+	local d rel files f
+	d=$(mktemp -d)
+	rel=$REL
+	files="usr/local/sbin/vpmctl usr/local/share/man/man8/vpmctl.8
+	       etc/udev/rules.d/60-vpm.rules etc/modules-load.d/vpm.conf
+	       lib/modules/$rel/updates/vpm.ko.xz"
+	make -C "$VPM_ROOT" KDIR="/usr/src/linux-headers-$rel" DESTDIR="$d" \
+		LOAD_AT_BOOT=1 install || { rm -rf "$d"; return 1; }
+	for f in $files; do
+		[ -f "$d/$f" ] || { echo "not installed: $f"; rm -rf "$d"; return 1; }
+	done
+	modinfo -b "$d" -k "$rel" -F version vpm || { rm -rf "$d"; return 1; }
+	make -C "$VPM_ROOT" KDIR="/usr/src/linux-headers-$rel" DESTDIR="$d" \
+		uninstall || { rm -rf "$d"; return 1; }
+	for f in $files; do
+		[ ! -e "$d/$f" ] || { echo "left behind: $f"; rm -rf "$d"; return 1; }
+	done
+	rm -rf "$d"
+}
+
+# DKMS in private trees (nothing of the machine's own DKMS state is
+# touched): make dkms-install for 6.12, then 'dkms autoinstall -k' for the
+# 6.12 and the 6.1 headers, as a kernel upgrade runs it; both must return 0
+# and leave vpm installed; make dkms-remove undoes it all.
+dkms_both_kernels() {
+	local d k flags st ok=0
+	d=$(mktemp -d)
+	mkdir -p "$d/src" "$d/tree" "$d/inst/$REL" "$d/inst/$REL61"
+	flags="--dkmstree $d/tree --sourcetree $d/src --installtree $d/inst --no-depmod"
+	make -C "$VPM_ROOT" DKMS_FLAGS="$flags" DKMS_KVER="$REL" \
+		DKMS_SRC="$d/src/vpm-$(make -s -C "$VPM_ROOT" version)" \
+		dkms-install || ok=1
+	for k in "$REL" "$REL61"; do
+		# shellcheck disable=SC2086
+		dkms $flags autoinstall -k "$k" || { echo "autoinstall -k $k failed"; ok=1; }
+	done
+	# shellcheck disable=SC2086
+	st=$(dkms $flags status 2>/dev/null)
+	echo "$st"
+	for k in "$REL" "$REL61"; do
+		echo "$st" | grep -q "^vpm/.*, $k, x86_64: installed" ||
+			{ echo "not installed for $k"; ok=1; }
+		ls "$d/inst/$k/updates/dkms/"vpm.ko* || ok=1
+	done
+	make -C "$VPM_ROOT" DKMS_FLAGS="$flags" \
+		DKMS_SRC="$d/src/vpm-$(make -s -C "$VPM_ROOT" version)" \
+		dkms-remove || ok=1
+	# shellcheck disable=SC2086
+	[ -z "$(dkms $flags status 2>/dev/null)" ] || { echo "dkms-remove left vpm"; ok=1; }
+	rm -rf "$d"
+	return $ok
+}
+
 tools_werror() {
 	make -C "$VPM_ROOT" -B tools USER_CFLAGS_EXTRA=-Werror
 }
@@ -138,6 +194,8 @@ if want static; then
 	static uapi-standalone uapi_standalone
 	static tools-werror tools_werror
 	static man-page man_page_renders
+	static make-install install_uninstall
+	static dkms-6.12-and-6.1 dkms_both_kernels
 	vpm_record static "$spassed" "$sfailed"
 fi
 

@@ -29,9 +29,12 @@ vpm_record() {
 }
 
 # Copy the project's kernel sources (Kbuild, Kconfig, *.c, *.h of the kernel
-# directories) to DEST, keeping mtimes so rebuilds stay incremental.
+# directories) to DEST, keeping mtimes so rebuilds stay incremental.  Not
+# the vpm.mod.c of a build in the source tree: it is modpost's output for
+# that kernel, and its newer mtime would keep another kernel's from being
+# made.
 vpm_sync_sources() {
-	rsync -a --delete --prune-empty-dirs \
+	rsync -a --delete --prune-empty-dirs --exclude='*.mod.c' \
 		--include='/Kbuild' --include='/Kconfig' \
 		--include='/vpm/' --include='/vnode_pager/' --include='/include/' \
 		--include='/include/**/' --include='/kunit/' \

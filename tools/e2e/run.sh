@@ -98,11 +98,17 @@ if [ "$SUITE" = bench ]; then
 		vpm_die "building vpm_bench.ko failed"
 	cp "$VPM_ROOT/bench/module/vpm_bench.ko" "$ROOT/vpm/"
 fi
-# dmsetup (dynamic) with the libraries it needs, for dm-flakey.
-for lib in /sbin/dmsetup $(ldd /sbin/dmsetup | grep -o '/[^ ]*'); do
+# dmsetup (for dm-flakey) and Debian's udevd (for the udev rule), dynamic,
+# with the libraries they need.
+for lib in /sbin/dmsetup /bin/udevadm \
+	   $(for b in /sbin/dmsetup /bin/udevadm; do ldd "$b"; done |
+	     grep -o '/[^ ]*' | sort -u); do
 	mkdir -p "$ROOT$(dirname "$lib")"
 	cp -L "$lib" "$ROOT$lib"
 done
+mkdir -p "$ROOT/lib/systemd" "$ROOT/etc/udev/rules.d"
+ln -s /bin/udevadm "$ROOT/lib/systemd/systemd-udevd"
+cp "$VPM_ROOT/tools/udev/60-vpm.rules" "$ROOT/etc/udev/rules.d/"
 cp "$VPM_ROOT/tools/e2e/init" "$ROOT/init"
 cp "$VPM_ROOT/tools/e2e/lib.sh" "$ROOT/e2e/lib.sh"
 cp -r "$VPM_ROOT/tools/e2e/$SUITE" "$ROOT/e2e/suite"
