@@ -7,6 +7,7 @@
 #   make e2e        the end-to-end checks in QEMU (KVER=6.1: Debian's 6.1)
 #   make check      every check: W=1, sparse, checkpatch, KUnit, e2e, stress
 #   make bench      vpm against the kernel's own paths: bench/results/
+#   make htmldocs   Documentation/ as HTML in Documentation/output/html
 #
 # KDIR defaults to the running kernel's build tree, else the installed
 # Debian 6.12 headers.  Everything that needs packages calls tools/setup.sh.
@@ -28,7 +29,7 @@ VPM_VERSION := $(shell sed -n 's/^.define VPM_VERSION_[A-Z]* //p' \
 TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat tools/e2e/vpmstress \
 	 tools/e2e/vpmbench
 
-.PHONY: all module tools setup kunit e2e stress bench demo check clean version help \
+.PHONY: all module tools setup kunit e2e stress bench demo check htmldocs clean version help \
 	install uninstall dkms-install dkms-remove
 
 all: module tools
@@ -63,6 +64,9 @@ demo:
 
 check:
 	tools/check.sh
+
+htmldocs:
+	tools/htmldocs.sh
 
 # --- installing ---
 # make install: the module for KDIR's kernel, vpmctl and its man page, the

@@ -8,7 +8,8 @@
 #            --strict, kernel-doc -Wall -Werror, coccicheck, the UAPI header
 #            on its own, the user-space tools with -Werror, the man page
 #            renders without warnings, make install/uninstall into a
-#            scratch root, DKMS builds and autoinstalls for both kernels
+#            scratch root, DKMS builds and autoinstalls for both kernels,
+#            make htmldocs without a Sphinx or kernel-doc warning
 #   kunit    tools/kunit.sh: the KUnit suites under UML
 #   e2e      tools/e2e/run.sh: the module in Debian's 6.12 kernel under
 #            QEMU, then the same checks in Debian's 6.1 kernel
@@ -96,6 +97,10 @@ checkpatch_strict() {
 		--no-tree --terse -f $(c_sources))
 	echo "$out"
 	! echo "$out" | grep -E 'ERROR|WARNING|CHECK'
+}
+
+htmldocs() {
+	"$VPM_ROOT/tools/htmldocs.sh" "$VPM_CACHE/check-htmldocs"
 }
 
 kernel_doc() {
@@ -190,6 +195,7 @@ if want static; then
 	static sparse-6.1 sparse_clean "$REL61"
 	static checkpatch checkpatch_strict
 	static kernel-doc kernel_doc
+	static htmldocs htmldocs
 	static coccicheck coccicheck
 	static uapi-standalone uapi_standalone
 	static tools-werror tools_werror
