@@ -198,6 +198,10 @@ struct vpm_cache {
 	struct dentry *debugfs[4];
 };
 
+/* Bytes one entry costs: the vpmap and its share of the hash buckets. */
+#define VPM_CACHE_ENTRY_BYTES \
+	(sizeof(struct vpmap) + sizeof(struct hlist_head))
+
 /* The cache of the module; NULL when vpm_enable or vpm_cache_enable is off. */
 extern struct vpm_cache *vpm_cache;
 

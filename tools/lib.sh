@@ -34,7 +34,10 @@ vpm_record() {
 # that kernel, and its newer mtime would keep another kernel's from being
 # made.
 vpm_sync_sources() {
-	rsync -a --delete --prune-empty-dirs --exclude='*.mod.c' \
+	# By content, and a copied file gets the current time: kbuild then
+	# rebuilds what changed even when the source is older than the object
+	# (a checkout of an older commit, an edit restored from a backup).
+	rsync -rl --checksum --delete --prune-empty-dirs --exclude='*.mod.c' \
 		--include='/Kbuild' --include='/Kconfig' \
 		--include='/vpm/' --include='/vnode_pager/' --include='/include/' \
 		--include='/include/**/' --include='/kunit/' \

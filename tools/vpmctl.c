@@ -423,7 +423,7 @@ static const char * const cache_names[VPM_CSTAT_NR] = {
 	"waiters", "hits", "misses", "steals", "contend", "prevpagelocked",
 	"getpagefailed", "zerostart", "emptyfreelist", "nofreevpms", "flips",
 	"skipped_busy", "uncached", "released", "shrinker_released", "cached",
-	"in_use",
+	"in_use", "entry_bytes", "footprint_bytes",
 };
 
 static const char * const pager_names[VPM_PSTAT_NR] = {
@@ -454,34 +454,123 @@ static int take_stats(int c, const char *arg)
 	}
 }
 
-static void print_group(const char *group, const char * const *names,
-			const __u64 *vals, unsigned int n, int *first)
+/* One value: a "group.name value" line, or a member of a JSON object. */
+static void print_value(const char *group, const char *name,
+			unsigned long long val, int first)
+{
+	if (json_out)
+		printf("%s\"%s\":%llu", first ? "" : ",", name, val);
+	else
+		printf("%s.%s %llu\n", group, name, val);
+}
+
+/* Opens a JSON object for a group; close_group() closes it. */
+static void open_group(const char *group, int *first)
+{
+	if (json_out)
+		printf("%s\"%s\":{", *first ? "" : ",", group);
+	*first = 0;
+}
+
+static void close_group(void)
+{
+	if (json_out)
+		putchar('}');
+}
+
+/* The first n counters of a group, n clipped to the names the tool has. */
+static void print_counters(const char *group, const char * const *names,
+			   unsigned int nnames, const __u64 *vals,
+			   unsigned int n)
 {
 	unsigned int i;
 
-	if (json_out) {
-		printf("%s\"%s\":{", *first ? "" : ",", group);
-		for (i = 0; i < n; i++)
-			printf("%s\"%s\":%llu", i ? "," : "", names[i],
-			       (unsigned long long)vals[i]);
-		putchar('}');
-	} else {
-		for (i = 0; i < n; i++)
-			printf("%s.%s %llu\n", group, names[i],
-			       (unsigned long long)vals[i]);
+	for (i = 0; i < n && i < nnames; i++)
+		print_value(group, names[i], vals[i], !i);
+}
+
+/*
+ * The freelists of the cache, in a malloc'ed array; returns how many, or
+ * -1 if the module has no VPM_CTL_FREELISTS (before API version 2).
+ */
+static int get_freelists(int ctl, struct vpm_freelist_info **out)
+{
+	struct vpm_freelists req;
+	unsigned int room = 0;
+
+	for (*out = NULL;; room = req.count) {
+		free(*out);
+		*out = calloc(room ? room : 1, sizeof(**out));
+		if (!*out)
+			die(VPM_CTL_PATH, ENOMEM);
+		memset(&req, 0, sizeof(req));
+		req.count = room;
+		req.freelists = (uintptr_t)*out;
+		if (ioctl(ctl, VPM_CTL_FREELISTS, &req) < 0) {
+			if (errno != ENOTTY)
+				die(VPM_CTL_PATH, errno);
+			free(*out);
+			*out = NULL;
+			return -1;
+		}
+		if (req.count <= room)
+			return req.count;
 	}
+}
+
+static void print_freelists(int ctl, int *first)
+{
+	struct vpm_freelist_info *fl;
+	char group[32];
+	int n, i;
+
+	n = get_freelists(ctl, &fl);
+	if (n < 0)
+		return;
+	if (json_out)
+		printf("%s\"freelists\":[", *first ? "" : ",");
 	*first = 0;
+	for (i = 0; i < n; i++) {
+		if (json_out)
+			printf("%s{", i ? "," : "");
+		snprintf(group, sizeof(group), "freelist.%d", i);
+		print_value(group, "alloc", fl[i].alloc, 1);
+		print_value(group, "release", fl[i].release, 0);
+		print_value(group, "waiters", fl[i].waiters, 0);
+		close_group();
+	}
+	if (json_out)
+		putchar(']');
+	free(fl);
+}
+
+/* The object: its vpm cache counters and what debugfs objects/N/stats shows. */
+static void print_object(const struct vpm_object_info *info)
+{
+	printf("object.hits %llu\n", (unsigned long long)info->hits);
+	printf("object.misses %llu\n", (unsigned long long)info->misses);
+	printf("object.pages_cached %llu\n",
+	       (unsigned long long)info->pages_cached);
+	printf("object.id %u\n", info->id);
+	printf("object.path %s\n", path_name(info->path));
+	printf("object.size %llu\n", (unsigned long long)info->size);
+	printf("object.readonly %d\n", !!(info->flags & VPM_ATTACH_READONLY));
+	printf("object.block_size %u\n", info->block_size);
 }
 
 static void print_stats(int fd, const char *object)
 {
 	struct vpm_stats st;
 	struct vpm_object_info info;
+	struct vpm_info objs;
 	int first = 1;
 
 	memset(&st, 0, sizeof(st));
 	if (ioctl(fd, object ? VPM_IOC_STATS : VPM_CTL_STATS, &st) < 0)
 		die(object ? object : VPM_CTL_PATH, errno);
+	memset(&objs, 0, sizeof(objs));
+	if (!object && ioctl(fd, VPM_CTL_INFO, &objs) < 0)
+		die(VPM_CTL_PATH, errno);
 	if (json_out)
 		printf("{\"output_version\":%d,", JSON_VERSION);
 	if (object) {
@@ -492,21 +581,22 @@ static void print_stats(int fd, const char *object)
 			print_object_json(&info);
 			first = 0;
 		} else {
-			printf("object.hits %llu\n",
-			       (unsigned long long)info.hits);
-			printf("object.misses %llu\n",
-			       (unsigned long long)info.misses);
-			printf("object.pages_cached %llu\n",
-			       (unsigned long long)info.pages_cached);
+			print_object(&info);
 		}
 	}
-	if (st.ncache)
-		print_group("cache", cache_names, st.cache,
-			    st.ncache < VPM_CSTAT_NR ? st.ncache : VPM_CSTAT_NR,
-			    &first);
-	print_group("pager", pager_names, st.pager,
-		    st.npager < VPM_PSTAT_NR ? st.npager : VPM_PSTAT_NR,
-		    &first);
+	if (st.ncache) {
+		open_group("cache", &first);
+		print_counters("cache", cache_names, VPM_CSTAT_NR, st.cache,
+			       st.ncache);
+		close_group();
+		print_freelists(fd, &first);
+	}
+	open_group("pager", &first);
+	print_counters("pager", pager_names, VPM_PSTAT_NR, st.pager,
+		       st.npager);
+	if (!object)
+		print_value("pager", "objects", objs.count, !st.npager);
+	close_group();
 	if (json_out)
 		printf("}\n");
 	fflush(stdout);
@@ -755,7 +845,7 @@ static const struct command commands[] = {
 	  "List the objects: backing store, size, path, pages cached, hits, misses.",
 	  "  -j, --json  one JSON document\n", cmd_list },
 	{ "stats", "[DEV] [--json] [--watch SECONDS [--count N]]",
-	  "Print the cache and pager counters, or one object's.",
+	  "Print the cache, freelist and pager counters, or one object's.",
 	  "  -j, --json           one JSON document per sample\n"
 	  "  -w, --watch SECONDS  print again every SECONDS\n"
 	  "  -c, --count N        stop after N samples\n", cmd_stats },

@@ -3,11 +3,12 @@
  * vpm: the control device /dev/vpm.
  *
  * A misc device with a dynamic minor: attach a backing store (making
- * /dev/vpmN), detach it, list the objects, read the counters.  Every ioctl
- * copies its argument in, checks reserved fields and flags before acting
- * and copies the result out; unknown commands get -ENOTTY.  Attach and
- * detach need CAP_SYS_ADMIN.  The argument structures need no translation
- * for 32-bit callers, so compat_ptr_ioctl serves them.
+ * /dev/vpmN), detach it, list the objects, read the counters and the
+ * queue lengths of the freelists.  Every ioctl copies its argument in,
+ * checks reserved fields and flags before acting and copies the result
+ * out; unknown commands get -ENOTTY.  Attach and detach need
+ * CAP_SYS_ADMIN; the rest only an open /dev/vpm.  The argument structures
+ * need no translation for 32-bit callers, so compat_ptr_ioctl serves them.
  */
 
 #include <linux/capability.h>
@@ -123,6 +124,8 @@ static void vpm_fill_cache_stats(struct vpm_stats *st)
 	}
 	for (s = 0; s < VPM_STAT_NR; s++)
 		st->cache[VPM_CSTAT_HITS + s] = vpm_cache_stat(cache, s);
+	st->cache[VPM_CSTAT_ENTRY_BYTES] = VPM_CACHE_ENTRY_BYTES;
+	st->cache[VPM_CSTAT_FOOTPRINT_BYTES] = cache->footprint;
 }
 
 static long vpm_ctl_stats(struct vpm_stats __user *uarg)
@@ -146,6 +149,32 @@ out_free:
 	return err;
 }
 
+/* The queue lengths of each freelist, as debugfs "freelists" shows them. */
+static long vpm_ctl_freelists(struct vpm_freelists __user *uarg)
+{
+	struct vpm_freelist_info __user *ulist;
+	struct vpm_cache *cache = vpm_cache;
+	struct vpm_freelist_info fi;
+	struct vpm_freelists req;
+	u32 n, i;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+		return -EINVAL;
+	ulist = u64_to_user_ptr(req.freelists);
+	n = cache ? cache->nfreelist : 0;
+	memset(&fi, 0, sizeof(fi));
+	for (i = 0; i < min(req.count, n); i++) {
+		vpm_cache_count_queues(cache, i, &fi.alloc, &fi.release,
+				       &fi.waiters);
+		if (copy_to_user(&ulist[i], &fi, sizeof(fi)))
+			return -EFAULT;
+	}
+	req.count = n;
+	return copy_to_user(uarg, &req, sizeof(req)) ? -EFAULT : 0;
+}
+
 static long vpm_ctl_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -162,6 +191,8 @@ static long vpm_ctl_ioctl(struct file *file, unsigned int cmd,
 		return vpm_ctl_info(uarg);
 	case VPM_CTL_STATS:
 		return vpm_ctl_stats(uarg);
+	case VPM_CTL_FREELISTS:
+		return vpm_ctl_freelists(uarg);
 	default:
 		return -ENOTTY;
 	}

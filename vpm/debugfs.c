@@ -42,8 +42,7 @@ static int vpm_cache_show(struct seq_file *m, void *v)
 	seq_printf(m, "freelists %u\n", cache->nfreelist);
 	seq_printf(m, "mode %s\n",
 		   READ_ONCE(cache->mode) == VPMCACHE_RANDOM ? "random" : "lru");
-	seq_printf(m, "entry_bytes %zu\n", sizeof(struct vpmap) +
-		   sizeof(struct hlist_head));
+	seq_printf(m, "entry_bytes %zu\n", VPM_CACHE_ENTRY_BYTES);
 	seq_printf(m, "footprint_bytes %zu\n", cache->footprint);
 	seq_printf(m, "free_alloc %lu\n", nalloc);
 	seq_printf(m, "free_release %lu\n", nrele);

@@ -37,6 +37,7 @@ static const struct {
 	{ "DETACH", VPM_CTL_DETACH },
 	{ "INFO", VPM_CTL_INFO },
 	{ "STATS", VPM_CTL_STATS },
+	{ "FREELISTS", VPM_CTL_FREELISTS },
 	{ "IOC_INFO", VPM_IOC_INFO },
 	{ "IOC_SYNC", VPM_IOC_SYNC },
 	{ "IOC_SETSIZE", VPM_IOC_SETSIZE },

@@ -357,6 +357,7 @@ static const struct {
 				      EAGAIN, EFAULT } },
 	{ VPM_CTL_INFO, "INFO", { EINVAL, EFAULT, ENOMEM } },
 	{ VPM_CTL_STATS, "STATS", { EINVAL, EFAULT, ENOMEM } },
+	{ VPM_CTL_FREELISTS, "FREELISTS", { EINVAL, EFAULT } },
 	{ VPM_IOC_INFO, "IOC_INFO", { EFAULT } },
 	{ VPM_IOC_SYNC, "IOC_SYNC", { EINVAL, EROFS, EIO, EBUSY, EFAULT } },
 	{ VPM_IOC_SETSIZE, "IOC_SETSIZE", { EINVAL, EFBIG, EOPNOTSUPP, EBADF,
@@ -449,6 +450,12 @@ static void *fuzz_thread(void *arg)
 
 			info->objects = (uintptr_t)(buf + 64);
 			info->count %= 8;
+		}
+		if (cmdi >= 0 && cmd == VPM_CTL_FREELISTS && argp == buf) {
+			struct vpm_freelists *fl = (struct vpm_freelists *)buf;
+
+			fl->freelists = (uintptr_t)(buf + 64);
+			fl->count %= 64;
 		}
 		ret = ioctl(fd, cmd, argp);
 		if (!ret) {
@@ -587,6 +594,7 @@ static int fn_run(const char *op)
 		struct vpm_version v;
 		struct vpm_info i;
 		struct vpm_stats st;
+		struct vpm_freelists fl;
 		struct vpm_object_info oi;
 		struct vpm_sync sy;
 		struct vpm_haspage h;
@@ -625,6 +633,11 @@ static int fn_run(const char *op)
 	} else if (!strcmp(op, "stats")) {
 		cmd = VPM_CTL_STATS;
 		fd = fn_ctl;
+	} else if (!strcmp(op, "freelists")) {
+		cmd = VPM_CTL_FREELISTS;
+		fd = fn_ctl;
+		a.fl.freelists = (uintptr_t)buf;
+		a.fl.count = sizeof(buf) / sizeof(struct vpm_freelist_info);
 	} else if (!strcmp(op, "ioc_info")) {
 		cmd = VPM_IOC_INFO;
 	} else if (!strcmp(op, "ioc_sync")) {
@@ -659,7 +672,7 @@ static int cmd_failnth(char **argv)
 {
 	static const char * const ops[] = {
 		"attach", "io", "detach", "version", "info", "stats",
-		"ioc_info", "ioc_sync", "ioc_haspage", "ioc_getpages",
+		"freelists", "ioc_info", "ioc_sync", "ioc_haspage", "ioc_getpages",
 		"ioc_mapinfo", "ioc_stats",
 	};
 	unsigned long total = 0, bad = 0;

@@ -18,7 +18,7 @@
 #define VPM_IOCTL_MAGIC		0xB7
 
 /* Version of this API; grows when a command or a field is added. */
-#define VPM_API_VERSION		1
+#define VPM_API_VERSION		2
 
 /**
  * struct vpm_version - version of the loaded module and of its user API
@@ -131,7 +131,10 @@ struct vpm_info {
 	__u64 reserved[2];
 };
 
-/* Counters of the vpm cache (struct vpm_stats.cache), in this order. */
+/*
+ * Counters of the vpm cache (struct vpm_stats.cache), in this order.  New
+ * ones are only appended: an older module fills fewer (ncache).
+ */
 enum vpm_cache_counter {
 	VPM_CSTAT_ENTRIES,
 	VPM_CSTAT_FREELISTS,
@@ -155,7 +158,41 @@ enum vpm_cache_counter {
 	VPM_CSTAT_SHRINKER_RELEASED,
 	VPM_CSTAT_CACHED,
 	VPM_CSTAT_IN_USE,
+	VPM_CSTAT_ENTRY_BYTES,		/* bytes per entry, with hash bucket */
+	VPM_CSTAT_FOOTPRINT_BYTES,	/* bytes of the cache's structures */
 	VPM_CSTAT_NR,
+};
+
+/**
+ * struct vpm_freelist_info - one freelist of the vpm cache
+ * @alloc: entries on its alloc queue
+ * @release: entries on its release queue
+ * @waiters: threads sleeping for a free entry on it
+ * @reserved0: zero
+ * @reserved: zero
+ */
+struct vpm_freelist_info {
+	__u32 alloc;
+	__u32 release;
+	__u32 waiters;
+	__u32 reserved0;
+	__u64 reserved[2];
+};
+
+/**
+ * struct vpm_freelists - list the freelists of the vpm cache
+ * @count: in: room in the array at @freelists; out: number of freelists
+ *	(only the first min(room, freelists) entries are filled; 0 when the
+ *	cache is disabled)
+ * @flags: in: must be zero
+ * @freelists: in: user address of an array of struct vpm_freelist_info
+ * @reserved: must be zero
+ */
+struct vpm_freelists {
+	__u32 count;
+	__u32 flags;
+	__u64 freelists;
+	__u64 reserved[2];
 };
 
 /* Counters of the pager (struct vpm_stats.pager), in this order. */
@@ -327,6 +364,7 @@ struct vpm_mapinfo {
 #define VPM_CTL_DETACH		_IOW(VPM_IOCTL_MAGIC, 0x02, struct vpm_detach)
 #define VPM_CTL_INFO		_IOWR(VPM_IOCTL_MAGIC, 0x03, struct vpm_info)
 #define VPM_CTL_STATS		_IOWR(VPM_IOCTL_MAGIC, 0x04, struct vpm_stats)
+#define VPM_CTL_FREELISTS	_IOWR(VPM_IOCTL_MAGIC, 0x05, struct vpm_freelists)
 
 /* An object device /dev/vpmN */
 #define VPM_IOC_INFO		_IOR(VPM_IOCTL_MAGIC, 0x10, struct vpm_object_info)

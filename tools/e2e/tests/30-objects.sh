@@ -70,6 +70,43 @@ stats_show_cache_and_pager() {
 	expect samples "$n" 2
 }
 
+# Every line of the debugfs statistics, as "vpmctl stats" names it.
+debugfs_as_vpmctl_names() {
+	d=/sys/kernel/debug/vpm
+	sed 's/^mode lru$/mode 0/; s/^mode random$/mode 1/; s/^/cache./' $d/cache
+	awk 'NR > 1 { for (i = 2; i <= 4; i++)
+		printf "freelist.%s.%s %s\n", $1, i == 2 ? "alloc" : i == 3 ? "release" : "waiters", $i }' \
+		$d/freelists
+	sed 's/^/pager./' $d/pager
+}
+
+debugfs_is_reachable_through_vpmctl() {
+	d=/sys/kernel/debug/vpm
+	for f in cache freelists pager objects/0/stats; do
+		expect "mode of $f" "$(stat -c %a $d/$f)" 444 || return 1
+	done
+	all=$(vpmctl stats) || return 1
+	obj=$(vpmctl stats /dev/vpm0) || return 1
+	n=0
+	debugfs_as_vpmctl_names > /tmp/dbg
+	sed -E 's/^(id|path|size|readonly|block_size|pages_cached) /object.\1 /; t; s/^/pager./' \
+		$d/objects/0/stats > /tmp/dbg-obj
+	while read -r name val; do
+		n=$((n + 1))
+		expect "$name" "$(echo "$all" | value_of "$name")" "$val" ||
+			{ echo "$all" | grep "^${name%%.*}\." | tr '\n' ' '; return 1; }
+	done < /tmp/dbg
+	while read -r name val; do
+		n=$((n + 1))
+		expect "/dev/vpm0 $name" "$(echo "$obj" | value_of "$name")" "$val" || return 1
+	done < /tmp/dbg-obj
+	[ "$n" -ge 80 ] || { echo "only $n lines compared"; return 1; }
+	info "debugfs_is_reachable_through_vpmctl: $n debugfs values equal in vpmctl stats" >&9
+	json=$(vpmctl stats --json)
+	echo "$json" | grep -q '"entry_bytes":[1-9][0-9]*,"footprint_bytes":[1-9][0-9]*},"freelists":\[{"alloc":' ||
+		{ echo "json: $json"; return 1; }
+}
+
 sync_flags_drop_pages() {
 	before=$(vpmctl stats /dev/vpm0 | value_of object.pages_cached)
 	[ "$before" -gt 0 ] || { echo "nothing cached"; return 1; }
@@ -255,6 +292,7 @@ check reads_match_the_disk reads_match_the_disk
 check seek_and_end_of_device seek_and_end_of_device
 check random_writes_are_durable_after_fsync random_writes_are_durable_after_fsync
 check stats_show_cache_and_pager stats_show_cache_and_pager
+check debugfs_is_reachable_through_vpmctl debugfs_is_reachable_through_vpmctl
 check sync_flags_drop_pages sync_flags_drop_pages
 check getpages_haspage_and_map getpages_haspage_and_map
 check object_ioctls_check_their_arguments object_ioctls_check_their_arguments
