@@ -29,7 +29,7 @@ vpm_record() {
 }
 
 # Copy the project's kernel sources (Kbuild, Kconfig, *.c, *.h of the kernel
-# directories) to DEST, keeping mtimes so rebuilds stay incremental.  Not
+# directories) to DEST; only files whose content changed are copied.  Not
 # the vpm.mod.c of a build in the source tree: it is modpost's output for
 # that kernel, and its newer mtime would keep another kernel's from being
 # made.
