@@ -6,6 +6,8 @@
 #   make demo       boot Debian's 6.12 kernel in QEMU and show vpm at work
 #   make e2e        the end-to-end checks in QEMU (KVER=6.1: Debian's 6.1)
 #   make check      every check: W=1, sparse, checkpatch, KUnit, e2e, stress
+#   make stress-kcsan  the races, the fuzzer and fail-nth on a KCSAN kernel
+#                   (the last part of make stress)
 #   make bench      vpm against the kernel's own paths: bench/results/
 #   make htmldocs   Documentation/ as HTML in Documentation/output/html
 #
@@ -29,7 +31,7 @@ VPM_VERSION := $(shell sed -n 's/^.define VPM_VERSION_[A-Z]* //p' \
 TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat tools/e2e/vpmstress \
 	 tools/e2e/vpmbench
 
-.PHONY: all module tools setup kunit e2e stress bench demo check htmldocs clean version help \
+.PHONY: all module tools setup kunit e2e stress stress-kcsan bench demo check htmldocs clean version help \
 	install uninstall dkms-install dkms-remove
 
 all: module tools
@@ -55,6 +57,9 @@ e2e:
 
 stress:
 	tools/stress.sh
+
+stress-kcsan:
+	tools/e2e/run.sh --suite debug --kcsan-kernel
 
 bench:
 	tools/bench.sh

@@ -56,8 +56,10 @@ enum vpm_cache_mode {
  * @queue: which queue of @home holds the entry, while it is on one
  * @link: position on a queue; under that queue's lock, and changed only
  *	with @lock held too, so list_empty(@link) is stable under @lock
- * @hnode: position in the page hash; changed under @lock and the bucket's
- *	hash lock, walked under RCU
+ * @hnode: position in the page hash; added and removed under @lock and
+ *	the bucket's hash lock, walked under RCU; its pprev also changes
+ *	under the bucket lock alone when a neighbour comes or goes, so it
+ *	is tested with hlist_unhashed_lockless()
  * @page: the cached page, or NULL; an entry with a page holds exactly one
  *	reference on the page's folio
  * @mapping: address space of @page when it was associated

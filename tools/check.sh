@@ -14,7 +14,8 @@
 #   e2e      tools/e2e/run.sh: the module in Debian's 6.12 kernel under
 #            QEMU, then the same checks in Debian's 6.1 kernel
 #   stress   tools/stress.sh: faults, power loss, races, fuzzing, memory
-#            pressure, and the debug kernel (KASAN, lockdep, fail-nth)
+#            pressure, and the debug kernels (KASAN, lockdep, fail-nth;
+#            KCSAN)
 #
 #   tools/check.sh [PART...]   the parts named (default: all four)
 #
@@ -212,7 +213,7 @@ want e2e && { "$VPM_ROOT/tools/e2e/run.sh" || true
 	      "$VPM_ROOT/tools/e2e/run.sh" --kver 6.1 || true
 	      results+=" e2e e2e-6.1"; }
 want stress && { "$VPM_ROOT/tools/stress.sh" || true
-		 results+=" stress pressure debug-debug"; }
+		 results+=" stress pressure debug-debug debug-kcsan"; }
 
 total_passed=0
 total_failed=0

@@ -3,16 +3,20 @@
 #
 # Build a small x86_64 debug kernel (KASAN, lockdep, UBSAN, kmemleak, fault
 # injection) out of Debian's linux-source-6.12 unpacked in the cache, for
-# QEMU (TCG) with a busybox initramfs and out-of-tree modules.
+# QEMU (TCG) with a busybox initramfs and out-of-tree modules.  With --kcsan,
+# the data-race detector KCSAN instead of KASAN (the two exclude each other).
 #
-#   tools/debug-kernel.sh           build what changed, print the two paths
-#   tools/debug-kernel.sh --print   print them only, if the build is current
+#   tools/debug-kernel.sh [--kcsan]           build what changed, print the
+#                                             two paths
+#   tools/debug-kernel.sh [--kcsan] --print   print them only, if the build
+#                                             is current
 #
 # The configuration is 'make tinyconfig' with tools/debug-kernel.config merged
-# over it; every option of the fragment is checked in the final .config.  The
-# build tree is $VPM_CACHE/dbg-build, kept between runs: a rerun with nothing
-# changed only runs an incremental make.  A changed fragment reconfigures it,
-# a new source tree starts it over.
+# over it (and tools/debug-kernel-kcsan.config over that for --kcsan); every
+# option of the fragments is checked in the final .config, the last fragment
+# winning.  The build tree is $VPM_CACHE/dbg-build (kcsan-build), kept
+# between runs: a rerun with nothing changed only runs an incremental make.
+# A changed fragment reconfigures it, a new source tree starts it over.
 #
 # Prints the bzImage, then the build tree, which is the KDIR of
 # 'make -C KDIR M=DIR modules'.  Boot with:
@@ -25,15 +29,21 @@ VPM_TOOL=debug-kernel
 . "$(dirname "$0")/lib.sh"
 
 PRINT=0
-case "${1:-}" in
---print) PRINT=1 ;;
-'') ;;
--h|--help) sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-*) vpm_die "usage: $0 [--print]" ;;
-esac
-
-FRAG=$VPM_ROOT/tools/debug-kernel.config
+FRAGS=("$VPM_ROOT/tools/debug-kernel.config")
 BUILD=$VPM_CACHE/dbg-build
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--print) PRINT=1 ;;
+	--kcsan)
+		FRAGS+=("$VPM_ROOT/tools/debug-kernel-kcsan.config")
+		BUILD=$VPM_CACHE/kcsan-build
+		;;
+	-h|--help) sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) vpm_die "usage: $0 [--kcsan] [--print]" ;;
+	esac
+	shift
+done
+
 IMAGE=$BUILD/arch/x86/boot/bzImage
 CONFIGURED=$BUILD/.vpm-configured	# state the .config was made for
 BUILT=$BUILD/.vpm-built			# state of the last complete build
@@ -42,7 +52,7 @@ BUILT=$BUILD/.vpm-built			# state of the last complete build
 SRC=$(readlink -f "$VPM_CACHE/linux-src")
 [ -f "$SRC/Makefile" ] || vpm_die "no kernel source in $VPM_CACHE/linux-src (run tools/setup.sh)"
 STATE="src $SRC
-fragment $(sha256sum < "$FRAG" | cut -d ' ' -f 1)"
+fragment $(cat "${FRAGS[@]}" | sha256sum | cut -d ' ' -f 1)"
 
 print_paths() { echo "$IMAGE"; echo "$BUILD"; }
 
@@ -60,18 +70,24 @@ if [ "$PRINT" -eq 1 ]; then
 	exit 0
 fi
 
-# Every line of the fragment, as KEY=VALUE ('is not set' is VALUE n), must be
-# in .config as asked: Kconfig silently drops what it cannot satisfy.
+# Every line of the fragments, as KEY=VALUE ('is not set' is VALUE n), must
+# be in .config as asked, a later fragment overriding an earlier one: Kconfig
+# silently drops what it cannot satisfy.
 verify_config() {
 	local key want got bad=0
+	declare -A asked=()
 	while IFS='=' read -r key want; do
+		asked[$key]=$want
+	done < <(sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)$/\1/p' \
+		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1=n/p' "${FRAGS[@]}")
+	for key in "${!asked[@]}"; do
+		want=${asked[$key]}
 		got=$(sed -n "s/^$key=//p" "$BUILD/.config")
 		[ "${got:-n}" = "$want" ] && continue
 		vpm_log "$key: asked for $want, .config has ${got:-n}"
 		bad=1
-	done < <(sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)$/\1/p' \
-		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1=n/p' "$FRAG")
-	[ "$bad" -eq 0 ] || vpm_die "$BUILD/.config does not match $FRAG"
+	done
+	[ "$bad" -eq 0 ] || vpm_die "$BUILD/.config does not match ${FRAGS[*]}"
 }
 
 # Tarballs keep their mtimes: objects of another source tree could look newer
@@ -88,7 +104,7 @@ if [ ! -f "$BUILD/.config" ] || [ "$(cat "$CONFIGURED" 2>/dev/null)" != "$STATE"
 	make -s -C "$SRC" O="$BUILD" ARCH=x86_64 tinyconfig > /dev/null
 	# merge_config.sh leaves its temporary files in the current directory.
 	(cd "$BUILD" && "$SRC/scripts/kconfig/merge_config.sh" -m -Q \
-		-O "$BUILD" "$BUILD/.config" "$FRAG" > /dev/null)
+		-O "$BUILD" "$BUILD/.config" "${FRAGS[@]}" > /dev/null)
 	make -s -C "$BUILD" olddefconfig > /dev/null
 	echo "$STATE" > "$CONFIGURED"
 fi

@@ -10,6 +10,8 @@
 #   pressure    Debian's kernel in 256 MiB: the shrinker gives memory back
 #   debug       a KASAN/lockdep/fault-injection kernel (tools/debug-kernel.sh):
 #               the races, the fuzzer, and fail-nth allocation failures
+#   kcsan       the same on its KCSAN variant (make stress-kcsan): a data
+#               race in vpm fails it
 #
 # Every part prints its figures (lines "INFO ...") and its checks; the run
 # ends with 'stress: N passed, N failed' and fails on any failed check,
@@ -24,11 +26,12 @@ rc=0
 "$VPM_ROOT/tools/e2e/run.sh" --suite pressure --mem 256M || rc=1
 if [ -x "$VPM_ROOT/tools/debug-kernel.sh" ]; then
 	"$VPM_ROOT/tools/e2e/run.sh" --suite debug --debug-kernel || rc=1
+	"$VPM_ROOT/tools/e2e/run.sh" --suite debug --kcsan-kernel || rc=1
 fi
 
 passed=0
 failed=0
-for part in stress pressure debug-debug; do
+for part in stress pressure debug-debug debug-kcsan; do
 	f=$VPM_RESULTS/$part.counts
 	[ -f "$f" ] || continue
 	read -r p fl < "$f"

@@ -242,13 +242,18 @@ struct vpmap *vpm_cache_lookup(struct vpm_cache *cache, struct page *page)
 	return NULL;
 }
 
-/* Does @vpm still cache @page of @mapping at @index (and not stolen)? */
+/*
+ * Does @vpm still cache @page of @mapping at @index (and not stolen)?
+ * Only @vpm's own lock is held: an entry next to it in its bucket may be
+ * added or removed meanwhile, under the bucket lock, which rewrites
+ * hnode.pprev, hence the lockless test (it is never NULL while hashed).
+ */
 static bool vpm_matches(struct vpmap *vpm, struct page *page,
 			struct address_space *mapping, pgoff_t index)
 {
 	lockdep_assert_held(&vpm->lock);
 	return vpm->page == page && vpm->mapping == mapping &&
-	       vpm->index == index && !hlist_unhashed(&vpm->hnode);
+	       vpm->index == index && !hlist_unhashed_lockless(&vpm->hnode);
 }
 
 /*

@@ -18,6 +18,9 @@
 #   --append ARGS    more kernel command line arguments
 #   --debug-kernel   boot the KASAN/lockdep kernel of tools/debug-kernel.sh
 #                    instead of Debian's (its drivers are built in)
+#   --kcsan-kernel   boot its KCSAN variant (tools/debug-kernel.sh --kcsan):
+#                    a data race reported in vpm fails the run, the
+#                    kernel's own are counted
 #   GLOB             run only checks whose name matches (shell glob)
 #   --keep           keep the work directory (initramfs, disks, console log)
 #
@@ -38,6 +41,7 @@ GLOB='*'
 MEM=${VPM_E2E_MEM:-1G}
 APPEND=
 DEBUG_KERNEL=0
+KCSAN=0
 KVER=${KVER:-6.12}
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -46,8 +50,9 @@ while [ $# -gt 0 ]; do
 	--mem) MEM=$2; shift 2 ;;
 	--append) APPEND=$2; shift 2 ;;
 	--debug-kernel) DEBUG_KERNEL=1; shift ;;
+	--kcsan-kernel) DEBUG_KERNEL=1; KCSAN=1; shift ;;
 	--keep) KEEP=1; shift ;;
-	-h|--help) sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) GLOB=$1; shift ;;
 	esac
 done
@@ -71,8 +76,13 @@ if [ "$DEBUG_KERNEL" -eq 1 ]; then
 	# slow the kernel down.  Under KASAN the ACPI interpreter times out
 	# routing the interrupts of five virtio disks: route them without it.
 	NETS="pci=noacpi"
-	{ read -r KERNEL; read -r DBG_KDIR; } < <("$VPM_ROOT/tools/debug-kernel.sh")
-	KO=$(vpm_build_module_in "$DBG_KDIR" debug)
+	if [ "$KCSAN" -eq 1 ]; then
+		{ read -r KERNEL; read -r DBG_KDIR; } < <("$VPM_ROOT/tools/debug-kernel.sh" --kcsan)
+		KO=$(vpm_build_module_in "$DBG_KDIR" kcsan)
+	else
+		{ read -r KERNEL; read -r DBG_KDIR; } < <("$VPM_ROOT/tools/debug-kernel.sh")
+		KO=$(vpm_build_module_in "$DBG_KDIR" debug)
+	fi
 else
 	KERNEL=$GUEST/boot/vmlinuz-$REL
 	KO=$(vpm_build_module "$REL")
@@ -195,11 +205,25 @@ grep -q '^E2E DONE' "$LOG.txt" && ok=1 || ok=0
 verdict guest-finished "$ok" "no E2E DONE (exit $rc); see the console log"
 
 SPLATS='BUG:|BUG [a-z]|WARNING:|Oops|general protection|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|sleeping function called|Kernel panic|kernel BUG|list_add corruption|list_del corruption|refcount_t:|Poison overwritten|Redzone|Object padding|hung_task|blocked for more than|Out of memory|oom-kill|soft lockup|unreferenced object'
-if grep -E "$SPLATS" "$LOG.txt" > "$WORK/splats.txt"; then
+# A KCSAN kernel's data-race reports are judged below, not as splats.
+if grep -E "$SPLATS" "$LOG.txt" | grep -v 'BUG: KCSAN: data-race' > "$WORK/splats.txt"; then
 	verdict kernel-log-clean 0 "$(head -n 3 "$WORK/splats.txt" | tr '\n' ' ')"
 	KEEP=1
 else
 	verdict kernel-log-clean 1
+fi
+
+if [ "$KCSAN" -eq 1 ]; then
+	# A report is vpm's when one of the two racing functions it names,
+	# "data-race in A [module] / B [module]", is in the module.  (The log
+	# may hold a report twice: from the console and from dmesg.)
+	sed -n 's/.*BUG: KCSAN: //p' "$LOG.txt" | sort -u > "$WORK/races"
+	grep -F '[vpm]' "$WORK/races" > "$WORK/races-vpm" || true
+	n=$(grep -cvF '[vpm]' "$WORK/races" || true)
+	echo "INFO kcsan: $n data races reported in the kernel outside vpm: $(grep -vF '[vpm]' "$WORK/races" | tr '\n' ';')"
+	n=$(wc -l < "$WORK/races-vpm")
+	[ "$n" -eq 0 ] && ok=1 || { ok=0; KEEP=1; }
+	verdict no-data-race-in-vpm "$ok" "$n: $(tr '\n' ';' < "$WORK/races-vpm")"
 fi
 
 taint=$(sed -n 's/^E2E TAINT //p' "$LOG.txt" | tail -n 1)
@@ -212,7 +236,7 @@ fi
 
 # What the results are recorded as: e2e, e2e-6.1, stress, debug-debug...
 TAG=$([ "$SUITE" = tests ] && echo e2e || echo "$SUITE")
-[ "$DEBUG_KERNEL" -eq 1 ] && TAG=$TAG-debug
+[ "$DEBUG_KERNEL" -eq 1 ] && TAG=$TAG-$([ "$KCSAN" -eq 1 ] && echo kcsan || echo debug)
 [ "$KVER" = 6.12 ] || TAG=$TAG-$KVER
 [ "$failed" -eq 0 ] || KEEP=1
 if [ "$KEEP" -eq 1 ]; then
