@@ -222,7 +222,7 @@ for bs in ("4K", "64K", "1M"):
         continue
     r = med(v) / med(b)
     verdict, _ = target("cached read %s >= 0.9x" % bs, r, ">=", 0.9)
-    line("| %s | %.0f [%.0f-%.0f] | %.0f [%.0f-%.0f] | %.2f | >= 0.9 | %s |" % (
+    line("| %s | %.0f [%.0f-%.0f] | %.0f [%.0f-%.0f] | %.3f | >= 0.9 | %s |" % (
         bs, med(v), *spread(v), med(b), *spread(b), r, verdict))
     plot3.append((bs, med(v), med(b)))
 line()
@@ -250,7 +250,7 @@ if cr["vpm"][0] and cr["bdev"][0]:
     line("- I/Os: vpm %d, buffered %d: target no more, %s." % (med(cr["vpm"][1]), med(cr["bdev"][1]), v))
     ratio = med(cr["vpm"][0]) / med(cr["bdev"][0])
     v, r = target("cold read throughput >= 0.9x buffered", ratio, ">=", 0.9)
-    line("- Throughput: %.2f of buffered: target >= 0.9, %s." % (ratio, v))
+    line("- Throughput: %.3f of buffered: target >= 0.9, %s." % (ratio, v))
     pages = sel("cold_read", path="vpm")
     if pages and int(pages[0].get("bios", 0)):
         line("- Pages per bio: %.1f on average." % (int(pages[0]["pages"]) / int(pages[0]["bios"])))
@@ -286,7 +286,7 @@ if wf["vpm"][0] and wf["bdev"][0]:
     line("- I/Os: vpm %d, buffered %d: target no more, %s." % (med(wf["vpm"][1]), med(wf["bdev"][1]), v))
     ratio = med(wf["vpm"][0]) / med(wf["bdev"][0])
     v, _ = target("write throughput >= 0.9x buffered", ratio, ">=", 0.9)
-    line("- Throughput: %.2f of buffered: target >= 0.9, %s." % (ratio, v))
+    line("- Throughput: %.3f of buffered: target >= 0.9, %s." % (ratio, v))
 line()
 
 line("## 7. Memory")

@@ -136,13 +136,13 @@ static void vpm_object_readahead(struct vpm_object *obj,
 				 pgoff_t last)
 {
 	struct address_space *mapping = vnode_pager_mapping(obj->vnp);
-	struct folio *folio = vpm_filemap_get_folio(mapping, index);
+	void *entry;
 
-	if (IS_ERR(folio))
+	/* A peek, without a folio reference: the copy takes its own. */
+	entry = xa_load(&mapping->i_pages, index);
+	if (!entry || xa_is_value(entry))
 		page_cache_sync_readahead(mapping, ra, NULL, index,
 					  last - index + 1);
-	else
-		folio_put(folio);
 }
 
 static ssize_t vpm_object_read_iter(struct kiocb *iocb, struct iov_iter *to)
