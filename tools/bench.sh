@@ -228,6 +228,16 @@ for bs in ("4K", "64K", "1M"):
 line()
 
 # 4. and 6. Cold sequential read, write and fsync.
+def against_buffered(what, res):
+    """The two targets of a cold path, res as cold() gives it per path:
+    no more I/Os than the buffered path, at least 0.9 of its throughput."""
+    ios, bios = med(res["vpm"][1]), med(res["bdev"][1])
+    v, _ = target(what + " I/Os <= buffered", ios, "<=", bios)
+    line("- I/Os: vpm %d, buffered %d: target no more, %s." % (ios, bios, v))
+    ratio = med(res["vpm"][0]) / med(res["bdev"][0])
+    v, _ = target(what + " throughput >= 0.9x buffered", ratio, ">=", 0.9)
+    line("- Throughput: %.3f of buffered: target >= 0.9, %s." % (ratio, v))
+
 def cold(name, path):
     k = sel(name, path=path)
     return ([float(x["mbps"]) for x in k], [int(x["ios"]) for x in k],
@@ -246,11 +256,7 @@ for p, (m, i, s, b) in cr.items():
             med(s), med(b) if p == "vpm" else "-"))
 if cr["vpm"][0] and cr["bdev"][0]:
     line()
-    v, r = target("cold read I/Os <= buffered", med(cr["vpm"][1]), "<=", med(cr["bdev"][1]))
-    line("- I/Os: vpm %d, buffered %d: target no more, %s." % (med(cr["vpm"][1]), med(cr["bdev"][1]), v))
-    ratio = med(cr["vpm"][0]) / med(cr["bdev"][0])
-    v, r = target("cold read throughput >= 0.9x buffered", ratio, ">=", 0.9)
-    line("- Throughput: %.3f of buffered: target >= 0.9, %s." % (ratio, v))
+    against_buffered("cold read", cr)
     pages = sel("cold_read", path="vpm")
     if pages and int(pages[0].get("bios", 0)):
         line("- Pages per bio: %.1f on average." % (int(pages[0]["pages"]) / int(pages[0]["bios"])))
@@ -282,11 +288,7 @@ for p, (m, i, s, b) in wf.items():
             med(m), *spread(m), med(i), med(s)))
 if wf["vpm"][0] and wf["bdev"][0]:
     line()
-    v, _ = target("write I/Os <= buffered", med(wf["vpm"][1]), "<=", med(wf["bdev"][1]))
-    line("- I/Os: vpm %d, buffered %d: target no more, %s." % (med(wf["vpm"][1]), med(wf["bdev"][1]), v))
-    ratio = med(wf["vpm"][0]) / med(wf["bdev"][0])
-    v, _ = target("write throughput >= 0.9x buffered", ratio, ">=", 0.9)
-    line("- Throughput: %.3f of buffered: target >= 0.9, %s." % (ratio, v))
+    against_buffered("write", wf)
 line()
 
 line("## 7. Memory")

@@ -40,8 +40,7 @@ KEEP=0
 GLOB='*'
 MEM=${VPM_E2E_MEM:-1G}
 APPEND=
-DEBUG_KERNEL=0
-KCSAN=0
+DEBUG_KERNEL=		# debug (KASAN) or kcsan: the kernel and its obj dir
 KVER=${KVER:-6.12}
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -49,8 +48,8 @@ while [ $# -gt 0 ]; do
 	--kver) KVER=$2; shift 2 ;;
 	--mem) MEM=$2; shift 2 ;;
 	--append) APPEND=$2; shift 2 ;;
-	--debug-kernel) DEBUG_KERNEL=1; shift ;;
-	--kcsan-kernel) DEBUG_KERNEL=1; KCSAN=1; shift ;;
+	--debug-kernel) DEBUG_KERNEL=debug; shift ;;
+	--kcsan-kernel) DEBUG_KERNEL=kcsan; shift ;;
 	--keep) KEEP=1; shift ;;
 	-h|--help) sed -n '4,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) GLOB=$1; shift ;;
@@ -71,18 +70,15 @@ case $KVER in
 esac
 GUEST=$(vpm_guest_dir "$KVER")
 REL=$(vpm_guest_release "$KVER")
-if [ "$DEBUG_KERNEL" -eq 1 ]; then
+if [ -n "$DEBUG_KERNEL" ]; then
 	# KASAN and kmemleak watch the slab there; the stock nets would only
 	# slow the kernel down.  Under KASAN the ACPI interpreter times out
 	# routing the interrupts of five virtio disks: route them without it.
 	NETS="pci=noacpi"
-	if [ "$KCSAN" -eq 1 ]; then
-		{ read -r KERNEL; read -r DBG_KDIR; } < <("$VPM_ROOT/tools/debug-kernel.sh" --kcsan)
-		KO=$(vpm_build_module_in "$DBG_KDIR" kcsan)
-	else
-		{ read -r KERNEL; read -r DBG_KDIR; } < <("$VPM_ROOT/tools/debug-kernel.sh")
-		KO=$(vpm_build_module_in "$DBG_KDIR" debug)
-	fi
+	DBG_FLAGS=()
+	[ "$DEBUG_KERNEL" = kcsan ] && DBG_FLAGS=(--kcsan)
+	{ read -r KERNEL; read -r DBG_KDIR; } < <("$VPM_ROOT/tools/debug-kernel.sh" "${DBG_FLAGS[@]}")
+	KO=$(vpm_build_module_in "$DBG_KDIR" "$DEBUG_KERNEL")
 else
 	KERNEL=$GUEST/boot/vmlinuz-$REL
 	KO=$(vpm_build_module "$REL")
@@ -125,7 +121,7 @@ cp -r "$VPM_ROOT/tools/e2e/$SUITE" "$ROOT/e2e/suite"
 chmod +x "$ROOT/init"
 
 MODULES="virtio_pci virtio_blk brd null_blk loop ext4 dm-mod dm-flakey crc32c_generic"
-if [ "$DEBUG_KERNEL" -eq 0 ]; then
+if [ -z "$DEBUG_KERNEL" ]; then
 	[ -f "$GUEST/lib/modules/$REL/modules.dep" ] || depmod -b "$GUEST" "$REL"
 	modprobe -d "$GUEST" -S "$REL" -a --show-depends $MODULES |
 		awk '$1 == "insmod" { print $2 }' | sort -u |
@@ -213,7 +209,7 @@ else
 	verdict kernel-log-clean 1
 fi
 
-if [ "$KCSAN" -eq 1 ]; then
+if [ "$DEBUG_KERNEL" = kcsan ]; then
 	# A report is vpm's when one of the two racing functions it names,
 	# "data-race in A [module] / B [module]", is in the module.  (The log
 	# may hold a report twice: from the console and from dmesg.)
@@ -236,7 +232,7 @@ fi
 
 # What the results are recorded as: e2e, e2e-6.1, stress, debug-debug...
 TAG=$([ "$SUITE" = tests ] && echo e2e || echo "$SUITE")
-[ "$DEBUG_KERNEL" -eq 1 ] && TAG=$TAG-$([ "$KCSAN" -eq 1 ] && echo kcsan || echo debug)
+[ -z "$DEBUG_KERNEL" ] || TAG=$TAG-$DEBUG_KERNEL
 [ "$KVER" = 6.12 ] || TAG=$TAG-$KVER
 [ "$failed" -eq 0 ] || KEEP=1
 if [ "$KEEP" -eq 1 ]; then
