@@ -52,6 +52,41 @@ enum vnode_pager_stat {
 
 extern const char * const vnode_pager_stat_names[VNP_STAT_NR];
 
+/* A hole in an extent map: no sector, reads as zeros. */
+#define VNP_SECTOR_HOLE		((sector_t)-1)
+
+/**
+ * struct vnp_extent - a run of file blocks contiguous on the disk
+ * @block: first file block
+ * @len: number of blocks
+ * @sector: disk sector of @block, or VNP_SECTOR_HOLE for a run of holes
+ */
+struct vnp_extent {
+	u64 block;
+	u64 len;
+	sector_t sector;
+};
+
+/**
+ * struct vnp_extent_map - where a regular file's blocks lie, read once
+ * @ext: the extents, sorted by file block, covering blocks 0 to the end
+ * @nr: extents in use
+ * @room: extents allocated
+ * @limit: most extents the map may grow to
+ * @blkbits: log2 of the file system's block size; 0 for no map (a block
+ *	device, or the old path)
+ *
+ * Built by vnp_extent_build() before the object is published, freed when
+ * it is destroyed; read without locks in between.
+ */
+struct vnp_extent_map {
+	struct vnp_extent *ext;
+	unsigned int nr;
+	unsigned int room;
+	unsigned int limit;
+	unsigned int blkbits;
+};
+
 /* vnode_pager_create() flags */
 #define VNODE_PAGER_READONLY	0x1
 
@@ -69,7 +104,9 @@ extern const char * const vnode_pager_stat_names[VNP_STAT_NR];
  * @blkbits: log2 of the block size that maps to the disk
  * @path: how the pages reach the disk
  * @flags: VNODE_PAGER_* flags given at creation
- * @denied_writes: the backing file was marked S_SWAPFILE by us
+ * @denied_writes: the backing file was marked S_SWAPFILE by us, and its
+ *	shared writable mappings denied
+ * @extents: the backing file's extent map (bio and small-block paths)
  * @old_gfp: the backing file mapping's gfp mask before we restricted it
  * @bdev_mode: how @bdev was claimed, on kernels without block device files
  * @stats: per-CPU counters of this object
@@ -87,6 +124,7 @@ struct vnode_pager {
 	enum vnode_pager_path path;
 	unsigned int flags;
 	bool denied_writes;
+	struct vnp_extent_map extents;
 	gfp_t old_gfp;
 	fmode_t bdev_mode;
 	long __percpu *stats;
@@ -104,7 +142,9 @@ void vnode_pager_exit(void);
 struct vnode_pager *vnode_pager_create(struct file *backing,
 				       unsigned int flags);
 int vnode_pager_destroy(struct vnode_pager *vnp, bool force);
-int vnode_pager_flush(struct vnode_pager *vnp);
+int vnode_pager_flush(struct vnode_pager *vnp, bool datasync);
+int vnode_pager_write_begin(struct vnode_pager *vnp);
+void vnode_pager_write_end(struct vnode_pager *vnp);
 bool vnode_pager_dead(struct vnode_pager *vnp);
 void vnode_pager_add_debugfs(struct vnode_pager *vnp, struct dentry *dir);
 int vnode_pager_setsize(struct vnode_pager *vnp, loff_t nsize);
@@ -115,6 +155,13 @@ long vnode_pager_stat(struct vnode_pager *vnp, enum vnode_pager_stat stat);
 void vnode_pager_stat_add(struct vnode_pager *vnp, enum vnode_pager_stat stat,
 			  long n);
 const char *vnode_pager_path_name(enum vnode_pager_path path);
+
+/* vnode_pager/bmap.c: extent maps */
+int vnp_extent_add(struct vnp_extent_map *map, u64 block, u64 len,
+		   sector_t sector);
+bool vnp_extent_lookup(const struct vnp_extent_map *map, u64 block,
+		       sector_t *sector, u64 *left);
+void vnp_extent_map_free(struct vnp_extent_map *map);
 
 /* vnode_pager/input.c */
 int vnode_pager_getpages(struct vnode_pager *vnp, pgoff_t index,

@@ -316,13 +316,13 @@ struct vpm_object {
 };
 
 /* vpm/object.c: objects and /dev/vpmN. */
-struct vpm_object *vpm_object_attach(struct file *file, unsigned int flags);
+int vpm_object_attach(struct file *file, unsigned int flags);
 int vpm_object_detach(u32 id);
 void vpm_object_detach_all(void);
 int vpm_object_list(struct vpm_object_info __user *uobjects, u32 room,
 		    u32 *count);
-int vpm_object_sync(struct vpm_object *obj, loff_t off, size_t len,
-		    unsigned int flags);
+int vpm_object_sync(struct file *file, loff_t off, size_t len,
+		    unsigned int flags, bool datasync);
 void vpm_fill_pager_stats(struct vnode_pager *vnp, struct vpm_stats *st);
 
 /* vpm/ctl.c: the control device /dev/vpm. */

@@ -531,7 +531,7 @@ static void flush_reaches_the_disk(struct kunit *test)
 {
 	struct ctx c = setup(test);
 
-	KUNIT_EXPECT_EQ(test, vnode_pager_flush(c.vnp), 0);
+	KUNIT_EXPECT_EQ(test, vnode_pager_flush(c.vnp, false), 0);
 	KUNIT_EXPECT_EQ(test, c.tb->flushes, 1);
 }
 

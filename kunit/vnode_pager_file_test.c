@@ -9,6 +9,7 @@
 
 #include <kunit/test.h>
 #include <linux/blkdev.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/major.h>
 #include <linux/mount.h>
@@ -416,6 +417,191 @@ static void null_blk_keeps_what_was_written(struct kunit *test)
 	round_trip(test, dev);
 }
 
+/* --- the extent map --- */
+
+static void map_init(struct vnp_extent_map *map, unsigned int blkbits)
+{
+	*map = (struct vnp_extent_map) { .blkbits = blkbits, .limit = 64 };
+}
+
+static void extent_map_merges_contiguous_runs(struct kunit *test)
+{
+	struct vnp_extent_map map;
+	sector_t s;
+	u64 left;
+
+	map_init(&map, 12);
+	/* Blocks 0-2 at sectors 800, 808, 816, then 3-4 at 824: one run. */
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 0, 3, 800), 0);
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 3, 2, 824), 0);
+	KUNIT_EXPECT_EQ(test, map.nr, 1);
+	KUNIT_EXPECT_TRUE(test, vnp_extent_lookup(&map, 4, &s, &left));
+	KUNIT_EXPECT_EQ(test, s, 832);
+	KUNIT_EXPECT_EQ(test, left, 1);
+	/* Holes merge with holes. */
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 5, 1, VNP_SECTOR_HOLE), 0);
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 6, 4, VNP_SECTOR_HOLE), 0);
+	KUNIT_EXPECT_EQ(test, map.nr, 2);
+	KUNIT_EXPECT_TRUE(test, vnp_extent_lookup(&map, 7, &s, &left));
+	KUNIT_EXPECT_EQ(test, s, VNP_SECTOR_HOLE);
+	KUNIT_EXPECT_EQ(test, left, 3);
+	vnp_extent_map_free(&map);
+}
+
+static void extent_map_splits_where_the_disk_jumps(struct kunit *test)
+{
+	struct vnp_extent_map map;
+	sector_t s;
+	u64 b;
+
+	map_init(&map, 10);	/* 1 KiB blocks: 2 sectors each */
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 0, 4, 100), 0);
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 4, 1, 109), 0);
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 5, 2, VNP_SECTOR_HOLE), 0);
+	/* A run after a hole does not continue the run before it. */
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 7, 1, 111), 0);
+	for (b = 0; b < 40; b++)
+		KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 8 + b, 1, 1000 + 4 * b),
+				0);
+	KUNIT_EXPECT_EQ(test, map.nr, 44);
+	KUNIT_EXPECT_TRUE(test, vnp_extent_lookup(&map, 3, &s, NULL));
+	KUNIT_EXPECT_EQ(test, s, 106);
+	KUNIT_EXPECT_TRUE(test, vnp_extent_lookup(&map, 4, &s, NULL));
+	KUNIT_EXPECT_EQ(test, s, 109);
+	KUNIT_EXPECT_TRUE(test, vnp_extent_lookup(&map, 6, &s, NULL));
+	KUNIT_EXPECT_EQ(test, s, VNP_SECTOR_HOLE);
+	KUNIT_EXPECT_TRUE(test, vnp_extent_lookup(&map, 7, &s, NULL));
+	KUNIT_EXPECT_EQ(test, s, 111);
+	for (b = 0; b < 40; b++) {
+		KUNIT_EXPECT_TRUE(test, vnp_extent_lookup(&map, 8 + b, &s, NULL));
+		KUNIT_EXPECT_EQ(test, s, 1000 + 4 * b);
+	}
+	KUNIT_EXPECT_FALSE(test, vnp_extent_lookup(&map, 48, &s, NULL));
+	vnp_extent_map_free(&map);
+}
+
+static void extent_map_takes_runs_in_order_only(struct kunit *test)
+{
+	struct vnp_extent_map map;
+	sector_t s;
+	u64 b;
+
+	map_init(&map, 12);
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 1, 1, 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 0, 0, 8), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 0, 2, 8), 0);
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 1, 1, 16), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 3, 1, 16), -EINVAL);
+	KUNIT_EXPECT_FALSE(test, vnp_extent_lookup(&map, 2, &s, NULL));
+	/* The limit holds: 64 extents, then -E2BIG. */
+	for (b = 2; b < 65; b++)
+		KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, b, 1, 100 * b), 0);
+	KUNIT_EXPECT_EQ(test, map.nr, 64);
+	KUNIT_EXPECT_EQ(test, vnp_extent_add(&map, 65, 1, 1), -E2BIG);
+	vnp_extent_map_free(&map);
+	KUNIT_EXPECT_EQ(test, map.nr, 0);
+}
+
+/* A block the extent map does not place is an I/O error, never zeros. */
+static void block_outside_the_map_reads_as_eio(struct kunit *test)
+{
+	struct file *f = vpm_test_create_file(test, fs(test, ext4_4k), "nomap",
+					      16 * 1024);
+	struct vnode_pager *vnp = attach(test, f, VNODE_PAGER_READONLY);
+	struct vnp_extent_map *map = &vnp->extents;
+	u8 *buf = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
+	u64 len;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, vnp->path, VNODE_PAGER_BIO);
+	KUNIT_ASSERT_EQ(test, map->nr, 1);
+	/* As if the lookup of the last two blocks had failed at attach. */
+	len = map->ext[0].len;
+	map->ext[0].len = 2;
+	KUNIT_EXPECT_EQ(test, pager_copy(vnp, 12 * 1024, buf, 1024, VPM_READ),
+			-EIO);
+	KUNIT_EXPECT_GT(test, vnode_pager_stat(vnp, VNP_STAT_IO_ERRORS), 0);
+	KUNIT_EXPECT_EQ(test, vnode_pager_stat(vnp, VNP_STAT_HOLE_BLOCKS), 0);
+	map->ext[0].len = len;
+	expect_pattern(test, vnp, 12 * 1024, 4096);
+}
+
+static void unwritten_extents_are_holes_for_readers_only(struct kunit *test)
+{
+	struct file *f = vpm_test_create_file(test, fs(test, ext4_4k),
+					      "prealloc", 0);
+	struct vnode_pager *vnp;
+	u8 *buf = kunit_kmalloc(test, 8192, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_EQ(test, vfs_fallocate(f, 0, 0, 32 * 1024), 0);
+	KUNIT_ASSERT_EQ(test, vpm_test_fill(test, f, 8192, 4096), 0);
+	vnp = attach(test, f, 0);
+	KUNIT_EXPECT_EQ(test, vnp->path, VNODE_PAGER_OLD);
+	KUNIT_EXPECT_FALSE(test, IS_SWAPFILE(file_inode(f)));
+	detach(test, vnp);
+	vnp = attach(test, f, VNODE_PAGER_READONLY);
+	KUNIT_EXPECT_EQ(test, vnp->path, VNODE_PAGER_BIO);
+	KUNIT_ASSERT_EQ(test, pager_copy(vnp, 4096, buf, 8192, VPM_READ), 0);
+	KUNIT_EXPECT_NULL(test, memchr_inv(buf, 0, 4096));
+	KUNIT_EXPECT_EQ(test, buf[4096], vpm_test_file_pattern(8192));
+	KUNIT_EXPECT_EQ(test, buf[8191], vpm_test_file_pattern(12287));
+}
+
+static void append_only_file_is_not_written(struct kunit *test)
+{
+	struct file *f = vpm_test_create_file(test, fs(test, ext4_4k),
+					      "append", 8192);
+	struct inode *inode = file_inode(f);
+	struct vnode_pager *vnp;
+
+	inode->i_flags |= S_APPEND;
+	KUNIT_EXPECT_EQ(test, PTR_ERR(vnode_pager_create(f, 0)), -EPERM);
+	vnp = attach(test, f, VNODE_PAGER_READONLY);
+	KUNIT_EXPECT_EQ(test, vnp->path, VNODE_PAGER_OLD);
+	expect_pattern(test, vnp, 0, 8192);
+	detach(test, vnp);
+	inode->i_flags &= ~S_APPEND;
+}
+
+static void setsize_leaves_no_stale_page_in_the_file(struct kunit *test)
+{
+	struct file *f = vpm_test_create_file(test, fs(test, ext4_4k),
+					      "tail", 16 * 1024);
+	struct vnode_pager *vnp = attach(test, f, 0);
+	struct folio *folio;
+
+	pager_fill(test, vnp, 4096, 100, 0x77);
+	KUNIT_ASSERT_EQ(test, vnode_pager_setsize(vnp, 4096 + 200), 0);
+	/* The file system's zeroed copy of the last page is gone. */
+	folio = filemap_get_folio(f->f_mapping, 1);
+	KUNIT_EXPECT_TRUE(test, IS_ERR_OR_NULL(folio));
+	if (!IS_ERR_OR_NULL(folio))
+		folio_put(folio);
+	pager_fill(test, vnp, 4096 + 150, 10, 0x78);
+	detach(test, vnp);
+	KUNIT_EXPECT_EQ(test, i_size_read(file_inode(f)), 4096 + 200);
+	KUNIT_EXPECT_TRUE(test, file_has(test, f, 4096, 100, 0x77));
+	KUNIT_EXPECT_TRUE(test, file_has(test, f, 4096 + 150, 10, 0x78));
+}
+
+static void setsize_refused_while_another_writer_holds_the_file(struct kunit *test)
+{
+	struct file *f = vpm_test_create_file(test, fs(test, ext4_4k),
+					      "writer", 16 * 1024);
+	struct file *other = file_open_root_mnt(ext4_4k, "writer", O_RDWR, 0);
+	struct vnode_pager *vnp = attach(test, f, 0);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
+	KUNIT_EXPECT_EQ(test, vnode_pager_setsize(vnp, 5000), -ETXTBSY);
+	KUNIT_EXPECT_EQ(test, i_size_read(vnp->inode), 16 * 1024);
+	KUNIT_EXPECT_EQ(test, i_size_read(file_inode(f)), 16 * 1024);
+	fput(other);
+	/* A kthread's last fput is deferred: the writer goes now. */
+	flush_delayed_fput();
+	KUNIT_EXPECT_EQ(test, vnode_pager_setsize(vnp, 5000), 0);
+}
+
 static int vnode_pager_file_init(struct kunit_suite *suite)
 {
 	ext4_4k = vpm_test_mount_ubd(0);
@@ -445,6 +631,14 @@ static struct kunit_case vnode_pager_file_cases[] = {
 	KUNIT_CASE(same_file_twice_is_busy),
 	KUNIT_CASE(brd_keeps_what_was_written),
 	KUNIT_CASE(null_blk_keeps_what_was_written),
+	KUNIT_CASE(extent_map_merges_contiguous_runs),
+	KUNIT_CASE(extent_map_splits_where_the_disk_jumps),
+	KUNIT_CASE(extent_map_takes_runs_in_order_only),
+	KUNIT_CASE(block_outside_the_map_reads_as_eio),
+	KUNIT_CASE(unwritten_extents_are_holes_for_readers_only),
+	KUNIT_CASE(append_only_file_is_not_written),
+	KUNIT_CASE(setsize_leaves_no_stale_page_in_the_file),
+	KUNIT_CASE(setsize_refused_while_another_writer_holds_the_file),
 	{}
 };
 

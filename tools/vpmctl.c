@@ -690,7 +690,20 @@ static int cmd_sync(int argc, char **argv)
 	int fd;
 
 	need_operands(argc, first, 1);
-	fd = open_object(argv[first], O_RDONLY, path, sizeof(path));
+	/*
+	 * Dropping pages of a writable object takes a descriptor open for
+	 * writing; a read-only object cannot be opened so, nor needs it.
+	 */
+	if (sync_req.flags & (VPM_SYNC_INVAL | VPM_SYNC_FREE | VPM_SYNC_DESTROY)) {
+		snprintf(path, sizeof(path), "/dev/vpm%u", parse_object(argv[first]));
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0 && errno == EROFS)
+			fd = open_object(argv[first], O_RDONLY, path, sizeof(path));
+		else if (fd < 0)
+			die(path, errno);
+	} else {
+		fd = open_object(argv[first], O_RDONLY, path, sizeof(path));
+	}
 	if (ioctl(fd, VPM_IOC_SYNC, &sync_req) < 0)
 		die(path, errno);
 	return 0;

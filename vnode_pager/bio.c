@@ -10,7 +10,8 @@
  * is not contiguous, or a bio that bio_add_folio() cannot grow, starts a
  * new bio.  So a contiguous batch goes out as one bio (up to 1 MiB, the
  * batch limit), and blocks smaller than a page are merged across pages.
- * Holes are never read or written: a read zeroes them.
+ * Holes are never read or written: a read zeroes them.  A block the extent
+ * map does not place fails its page: -EIO, never zeros.
  *
  * Completion: every bio holds a reference on the batch; a failed bio
  * marks its folios failed.  The last reference either wakes the submitter
@@ -174,7 +175,10 @@ added:
 	b->next = sector + (len >> SECTOR_SHIFT);
 }
 
-/* Walk one folio block by block; returns false if a write met a hole. */
+/*
+ * Walk one folio block by block; returns false if a block has no place on
+ * the disk (a write of a hole, or a block outside the extent map).
+ */
 static bool vnp_build_folio(struct vnp_builder *b, unsigned int i)
 {
 	struct vnode_pager *vnp = b->io->vnp;
@@ -185,6 +189,7 @@ static bool vnp_build_folio(struct vnp_builder *b, unsigned int i)
 	size_t off;
 
 	for (off = 0; off < folio_size(folio); off += unit) {
+		enum vnp_where where;
 		size_t len = unit;
 		sector_t sector;
 
@@ -202,9 +207,10 @@ static bool vnp_build_folio(struct vnp_builder *b, unsigned int i)
 				folio_zero_segment(folio, off + len,
 						   folio_size(folio));
 		}
-		if (!vnp_map_pos(vnp, pos + off, &sector)) {
-			if (b->io->write)
-				return false;
+		where = vnp_map_pos(vnp, pos + off, &sector);
+		if (where == VNP_UNMAPPED || (where == VNP_HOLE && b->io->write))
+			return false;
+		if (where == VNP_HOLE) {
 			folio_zero_segment(folio, off, off + len);
 			vnp_stat_inc(vnp, VNP_STAT_HOLE_BLOCKS);
 			/* A hole ends the disk run. */
@@ -224,8 +230,9 @@ static bool vnp_build_folio(struct vnp_builder *b, unsigned int i)
  *	frees the batch
  *
  * For a read, parts of pages beyond the end of the object and holes are
- * zeroed.  For a write, a page that meets a hole is not written and is
- * marked failed: on the bio path a file attached for writing has none.
+ * zeroed.  A page with a block the extent map does not place (or, for a
+ * write, a hole: a file attached for writing has none) is not read or
+ * written and is marked failed: an I/O error, never zeros.
  * The caller still holds its reference on the batch afterwards, so it may
  * read @io->bios.
  *

@@ -4,16 +4,34 @@
  * vnode_pager_addr()).
  *
  * A block device maps byte offsets to sectors one to one.  A regular file
- * maps each file-system block through bmap(); a block that bmap() does not
- * map (0) is a hole, or an unwritten extent, whose disk contents must not
- * be read or written directly.
+ * on the bio path maps through its extent map: runs of file blocks and the
+ * sectors they occupy, read once when the object is attached, the way
+ * swapon reads a swap file's extents, and never again.  No I/O asks the
+ * file system where a block is, so a block whose answer changes (or whose
+ * lookup fails) can never be read as zeros or written to the wrong place.
+ *
+ * The map is built from bmap().  bmap() answers 0 for a hole, but also for
+ * an unwritten extent, inline data, a shared (reflinked) extent, a block
+ * on a realtime device, or an error of the file system's own lookup: a 0
+ * is taken as a hole only when the file system's SEEK_DATA agrees that
+ * nothing but zeros lies there, and only on a read-only object.  Any other
+ * 0 makes the file unsuitable for bios (it then takes the old path).
+ *
+ * The map is an array of extents sorted by file block, each a run of
+ * blocks contiguous on the disk (or a run of holes); lookups bisect it.
  */
 
 #include <linux/blkdev.h>
+#include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/sched.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
 
 #include "internal.h"
+
+/* Extents a new map has room for before it grows. */
+#define VNP_EXTENTS_MIN		16
 
 /**
  * vnp_unit() - bytes of a page that one block lookup covers
@@ -27,52 +45,242 @@ unsigned int vnp_unit(struct vnode_pager *vnp)
 }
 
 /**
- * vnp_map_pos() - the disk sector of a byte offset of the object
+ * vnp_extent_map_free() - free the extents of a map
+ * @map: the map; left empty
+ */
+void vnp_extent_map_free(struct vnp_extent_map *map)
+{
+	kvfree(map->ext);
+	map->ext = NULL;
+	map->nr = 0;
+	map->room = 0;
+}
+
+/* Make room for one more extent. */
+static int vnp_extent_grow(struct vnp_extent_map *map)
+{
+	unsigned int room = max_t(unsigned int, map->room * 2,
+				  VNP_EXTENTS_MIN);
+	struct vnp_extent *ext;
+
+	if (room <= map->room || room > map->limit)
+		return -E2BIG;
+	ext = kvmalloc_array(room, sizeof(*ext), GFP_KERNEL);
+	if (!ext)
+		return -ENOMEM;
+	if (map->nr)
+		memcpy(ext, map->ext, map->nr * sizeof(*ext));
+	kvfree(map->ext);
+	map->ext = ext;
+	map->room = room;
+	return 0;
+}
+
+/**
+ * vnp_extent_add() - append a run of blocks to a map
+ * @map: the map, built in file order
+ * @block: first file block of the run; must follow the map's last block
+ * @len: number of blocks, not 0
+ * @sector: the disk sector of @block, or VNP_SECTOR_HOLE for holes
+ *
+ * A run that continues the last extent on the disk (or a hole that
+ * continues a hole) is merged into it.
+ *
+ * Context: may sleep (allocates with GFP_KERNEL).
+ * Return: 0; -EINVAL for a run that does not follow the map's end;
+ * -E2BIG past the map's limit of extents; -ENOMEM.
+ */
+int vnp_extent_add(struct vnp_extent_map *map, u64 block, u64 len,
+		   sector_t sector)
+{
+	unsigned int spb = 1U << (map->blkbits - SECTOR_SHIFT);
+	struct vnp_extent *last = map->nr ? &map->ext[map->nr - 1] : NULL;
+	int err;
+
+	if (!len || block != (last ? last->block + last->len : 0))
+		return -EINVAL;
+	if (last && (sector == VNP_SECTOR_HOLE ?
+		     last->sector == VNP_SECTOR_HOLE :
+		     last->sector != VNP_SECTOR_HOLE &&
+		     last->sector + last->len * spb == sector)) {
+		last->len += len;
+		return 0;
+	}
+	if (map->nr == map->room) {
+		err = vnp_extent_grow(map);
+		if (err)
+			return err;
+	}
+	map->ext[map->nr++] = (struct vnp_extent) {
+		.block = block, .len = len, .sector = sector,
+	};
+	return 0;
+}
+
+/**
+ * vnp_extent_lookup() - where a file block lies
+ * @map: the map
+ * @block: the file block
+ * @sector: set to its sector, or VNP_SECTOR_HOLE
+ * @left: if not NULL, set to the blocks of the same extent from @block on
+ *
+ * Context: any.
+ * Return: true if the map covers @block, false beyond its end.
+ */
+bool vnp_extent_lookup(const struct vnp_extent_map *map, u64 block,
+		       sector_t *sector, u64 *left)
+{
+	unsigned int spb = 1U << (map->blkbits - SECTOR_SHIFT);
+	unsigned int lo = 0, hi = map->nr;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		const struct vnp_extent *e = &map->ext[mid];
+
+		if (block < e->block) {
+			hi = mid;
+		} else if (block >= e->block + e->len) {
+			lo = mid + 1;
+		} else {
+			*sector = e->sector == VNP_SECTOR_HOLE ?
+				  VNP_SECTOR_HOLE :
+				  e->sector + (block - e->block) * spb;
+			if (left)
+				*left = e->block + e->len - block;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * vnp_map_pos() - where a byte offset of the object lies on the disk
  * @vnp: the pager (not on the old path)
  * @pos: byte offset, aligned to 512 bytes
  * @sector: set to the sector holding @pos on @vnp->bdev
  *
- * Context: may sleep (bmap() of the file system).
- * Return: true if mapped, false for a hole.
+ * Context: any.
+ * Return: VNP_MAPPED; VNP_HOLE for a hole of a read-only file (reads as
+ * zeros); VNP_UNMAPPED where the map has no answer (an I/O error).
  */
-bool vnp_map_pos(struct vnode_pager *vnp, loff_t pos, sector_t *sector)
+enum vnp_where vnp_map_pos(struct vnode_pager *vnp, loff_t pos,
+			   sector_t *sector)
 {
-	struct inode *inode = file_inode(vnp->backing);
 	unsigned int bits = vnp->blkbits;
-	sector_t block;
+	sector_t s;
 
-	if (S_ISBLK(inode->i_mode)) {
+	if (!vnp->extents.blkbits) {
 		*sector = pos >> SECTOR_SHIFT;
-		return true;
+		return VNP_MAPPED;
 	}
-	block = pos >> bits;
-	if (bmap(inode, &block) || !block)
-		return false;
-	*sector = (block << (bits - SECTOR_SHIFT)) +
-		  ((pos & ((1 << bits) - 1)) >> SECTOR_SHIFT);
-	return true;
+	if (pos < 0 || !vnp_extent_lookup(&vnp->extents, pos >> bits, &s, NULL))
+		return VNP_UNMAPPED;
+	if (s == VNP_SECTOR_HOLE)
+		return VNP_HOLE;
+	*sector = s + ((pos & ((1 << bits) - 1)) >> SECTOR_SHIFT);
+	return VNP_MAPPED;
+}
+
+/*
+ * bmap() said 0 for the block at @pos.  Is it a hole?  The file system's
+ * SEEK_DATA tells where data starts again; @file is our own open of the
+ * backing file (its position is ours to move).  Returns the end of the
+ * hole (the next data, or @size), or 0 if there is data at @pos.
+ */
+static loff_t vnp_hole_end(struct file *file, loff_t pos, loff_t size)
+{
+	loff_t data = vfs_llseek(file, pos, SEEK_DATA);
+
+	if (data == -ENXIO)
+		return size;
+	if (data <= pos)
+		return 0;
+	return min(data, size);
 }
 
 /**
- * vnp_check_allocated() - does every block of the file map to the disk?
- * @vnp: the pager, over a regular file with bmap()
+ * vnp_extent_build() - read a file's extent map, once, at attach
+ * @vnp: the pager; @vnp->backing is a regular file with bmap(), whose
+ *	writers are shut out and whose dirty pages are written back
+ * @holes: holes may be mapped (read-only objects); else a hole fails
+ * @why: set to the reason when the file cannot be paged by bios
  *
- * Writes go straight to the blocks, so a file attached for writing on the
- * bio path must have no hole and no unwritten extent: those need the file
- * system to allocate or convert them.
+ * Walks every block of the file with bmap(), merging runs contiguous on
+ * the disk, and skips over holes as SEEK_DATA reports them.
  *
- * Context: may sleep.
- * Return: 0, or -ENODATA at the first block that is not mapped.
+ * Context: process context, may sleep; interruptible by a fatal signal.
+ * Return: 0 with @vnp->extents filled in; -ENODATA with @why set for a
+ * file whose blocks cannot all be mapped; -E2BIG (@why set) for a map
+ * larger than the limit; -EINTR; -ENOMEM; an error of opening the file.
  */
-int vnp_check_allocated(struct vnode_pager *vnp)
+int vnp_extent_build(struct vnode_pager *vnp, bool holes, const char **why)
 {
-	loff_t pos;
-	sector_t sector;
+	struct vnp_extent_map *map = &vnp->extents;
+	struct inode *inode = file_inode(vnp->backing);
+	unsigned int bits = inode->i_blkbits;
+	loff_t size = vnp->size;
+	u64 nblocks = DIV_ROUND_UP_ULL(size, 1ULL << bits);
+	struct file *seeker = NULL;
+	u64 block = 0;
+	int err = 0;
 
-	for (pos = 0; pos < vnp->size; pos += 1 << vnp->blkbits) {
-		if (!vnp_map_pos(vnp, pos, &sector))
-			return -ENODATA;
+	map->blkbits = bits;
+	/* A map of at most 1/64 of memory: else take the old path. */
+	map->limit = min_t(u64, UINT_MAX,
+			   (totalram_pages() << PAGE_SHIFT) / 64 /
+			   sizeof(struct vnp_extent));
+	while (block < nblocks && !err) {
+		sector_t b = block;
+		loff_t end;
+		u64 next;
+
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
 		cond_resched();
+		if (bmap(inode, &b)) {
+			*why = "the file system has no block map";
+			err = -ENODATA;
+			break;
+		}
+		if (b) {
+			err = vnp_extent_add(map, block, 1,
+					     b << (bits - SECTOR_SHIFT));
+			block++;
+			continue;
+		}
+		if (!seeker) {
+			seeker = dentry_open(&vnp->backing->f_path,
+					     O_RDONLY | O_LARGEFILE,
+					     vnp->backing->f_cred);
+			if (IS_ERR(seeker)) {
+				err = PTR_ERR(seeker);
+				seeker = NULL;
+				break;
+			}
+		}
+		end = vnp_hole_end(seeker, block << bits, size);
+		/* Whole blocks of zeros; a block with data in it is data. */
+		next = end >= size ? nblocks : end >> bits;
+		if (next <= block) {
+			*why = "blocks bmap() cannot place (shared, inline, realtime, an error)";
+			err = -ENODATA;
+		} else if (!holes) {
+			*why = "holes or unwritten extents, attached for writing";
+			err = -ENODATA;
+		} else {
+			err = vnp_extent_add(map, block, next - block,
+					     VNP_SECTOR_HOLE);
+			block = next;
+		}
 	}
-	return 0;
+	if (seeker)
+		fput(seeker);
+	if (err == -E2BIG)
+		*why = "too many extents";
+	if (err)
+		vnp_extent_map_free(map);
+	map->blkbits = err ? 0 : bits;
+	return err;
 }

@@ -58,10 +58,18 @@ void vnp_io_release(struct vnp_io *io);
 bool vnp_io_failed(struct vnp_io *io, unsigned int i);
 void vnp_read_done(struct vnp_io *io);
 
+/* Where a block of the object lies (vnp_map_pos()). */
+enum vnp_where {
+	VNP_MAPPED,	/* at a sector of the disk */
+	VNP_HOLE,	/* a hole of a read-only file: zeros */
+	VNP_UNMAPPED,	/* nowhere the map knows: an I/O error */
+};
+
 /* Block translation (vnode_pager/bmap.c). */
-bool vnp_map_pos(struct vnode_pager *vnp, loff_t pos, sector_t *sector);
+enum vnp_where vnp_map_pos(struct vnode_pager *vnp, loff_t pos,
+			   sector_t *sector);
 unsigned int vnp_unit(struct vnode_pager *vnp);
-int vnp_check_allocated(struct vnode_pager *vnp);
+int vnp_extent_build(struct vnode_pager *vnp, bool holes, const char **why);
 
 /* Input and output (vnode_pager/input.c, vnode_pager/output.c). */
 int vnode_pager_read_folio(struct file *file, struct folio *folio);

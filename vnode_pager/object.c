@@ -8,13 +8,20 @@
  * flusher threads like any file's.  Its address_space_operations are the
  * pager.  The backing store is either a block device, opened exclusively
  * by the object (a mounted or claimed device is refused), or a regular
- * file.  A regular file whose file system maps blocks (bmap) is paged by
- * bios to the file system's device; while attached so, the file is marked
- * S_SWAPFILE, as swapon does, so nobody else can write, truncate, punch or
- * map it for writing, and its own page cache is written back and dropped
- * at attach and at detach so that the two views never disagree.  A file
- * without bmap, or one with holes attached for writing, goes through
- * vfs_iter_read()/vfs_iter_write() on the file (the old path).
+ * file.  A regular file is paged by bios to the file system's device only
+ * when its blocks may be written in place (see vnode_pager_bio_refusal()
+ * and Documentation/admin-guide.rst): it is then marked S_SWAPFILE, as
+ * swapon does, and its shared writable mappings denied, so nobody else can
+ * write, truncate, punch or map it for writing; its dirty pages are written
+ * back and its metadata made durable (vfs_fsync), its own page cache is
+ * dropped, and its extent map is read once (bmap.c), all after the denial,
+ * so that nothing changes under the map.  Every other file goes through
+ * vfs_iter_read()/vfs_iter_write() on the file (the old path), where the
+ * file system keeps its own promises.
+ *
+ * Durability: a flush of a file-backed object flushes the disk's cache and
+ * fsyncs the backing file, so that what the file system needs to find the
+ * data again (allocations, size, times) is committed too.
  *
  * Lifetime: vnode_pager_create() puts the object on vnode_pager_list;
  * vnode_pager_destroy() writes it back, releases its vpm cache entries and
@@ -35,7 +42,9 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "vpm_compat.h"
+#include <linux/fileattr.h>
+#include <linux/magic.h>
+
 #include "internal.h"
 #include "vpm_compat.h"
 #include "vpm.h"
@@ -45,6 +54,12 @@
 
 static LIST_HEAD(vnode_pager_list);
 static DEFINE_MUTEX(vnode_pager_list_lock);	/* protects vnode_pager_list */
+/*
+ * Serializes vnode_pager_create(): the test that a backing store is not
+ * used by another object and the object's insertion are one step.  Taken
+ * before vnode_pager_list_lock and before any inode lock.
+ */
+static DEFINE_MUTEX(vnode_pager_attach_lock);
 static DEFINE_IDA(vnode_pager_ida);
 static struct vfsmount *vnode_pager_mnt;
 static DEFINE_PER_CPU(long [VNP_STAT_NR], vnode_pager_global);
@@ -297,22 +312,27 @@ static int vnode_pager_open_bdev(struct vnode_pager *vnp, struct file *file)
 	return 0;
 }
 
-/* Mark the file as swapon does: no writes, truncation or hole punching. */
+/*
+ * Mark the file as swapon does: no writes, truncation, hole punching or new
+ * writable mappings.  -EBUSY for a swap file (or another object's file),
+ * -ETXTBSY while somebody has the file mapped shared and writable.
+ */
 static int vnode_pager_deny_writes(struct vnode_pager *vnp)
 {
 	struct inode *inode = file_inode(vnp->backing);
 	int err = 0;
 
 	inode_lock(inode);
-	if (IS_SWAPFILE(inode))
+	if (IS_SWAPFILE(inode)) {
 		err = -EBUSY;
-	else
+	} else if (mapping_deny_writable(inode->i_mapping)) {
+		err = -ETXTBSY;
+	} else {
 		inode->i_flags |= S_SWAPFILE;
+		vnp->denied_writes = true;
+	}
 	inode_unlock(inode);
-	if (err)
-		return err;
-	vnp->denied_writes = true;
-	return 0;
+	return err;
 }
 
 static void vnode_pager_allow_writes(struct vnode_pager *vnp)
@@ -323,28 +343,98 @@ static void vnode_pager_allow_writes(struct vnode_pager *vnp)
 		return;
 	inode_lock(inode);
 	inode->i_flags &= ~S_SWAPFILE;
+	mapping_allow_writable(inode->i_mapping);
 	inode_unlock(inode);
 	vnp->denied_writes = false;
 }
 
-static int vnode_pager_choose_path(struct vnode_pager *vnp)
+/*
+ * What keeps a file from the bio path, seen from its properties alone: the
+ * reason, or NULL.  Its blocks are looked at later (vnp_extent_build()).
+ */
+static const char *vnode_pager_bio_refusal(struct vnode_pager *vnp)
+{
+	struct file *file = vnp->backing;
+	struct inode *inode = file_inode(file);
+	struct super_block *sb = inode->i_sb;
+	struct fileattr fa = { };
+
+	if (!inode->i_mapping->a_ops->bmap)
+		return "the file system has no block map";
+	if (!sb->s_bdev)
+		return "the file system has no block device";
+	if (inode->i_blkbits < SECTOR_SHIFT || inode->i_blkbits > PAGE_SHIFT)
+		return "its block size";
+	if (bdev_is_zoned(sb->s_bdev))
+		return "a zoned device is not written in place";
+	if (IS_ENCRYPTED(inode))
+		return "encrypted";
+	if (IS_VERITY(inode))
+		return "fs-verity";
+	if (IS_DAX(inode))
+		return "DAX";
+	if (IS_APPEND(inode) || IS_IMMUTABLE(inode))
+		return "append-only or immutable";
+	if (vfs_fileattr_get(file->f_path.dentry, &fa))
+		fa.flags = 0;
+	if (fa.flags & FS_COMPR_FL)
+		return "compressed";
+	if (fa.flags & FS_INLINE_DATA_FL)
+		return "inline data";
+	if (fa.fsx_xflags & FS_XFLAG_REALTIME)
+		return "on a realtime device";
+	/* f2fs moves the blocks of a file it has not pinned. */
+	if (sb->s_magic == F2FS_SUPER_MAGIC && !(fa.flags & FS_NOCOW_FL))
+		return "f2fs may move its blocks (not pinned)";
+	return NULL;
+}
+
+/*
+ * With writers shut out: write back the file's dirty pages and commit its
+ * metadata, drop its page cache, read its extent map.  Returns 0, the
+ * reason for the old path in @why (-ENODATA), or an error.
+ */
+static int vnode_pager_map_file(struct vnode_pager *vnp, const char **why)
+{
+	struct address_space *fmap = vnp->backing->f_mapping;
+	int err;
+
+	/* Delayed blocks allocated, unwritten extents converted, committed. */
+	err = vfs_fsync(vnp->backing, 1);
+	if (err)
+		return err;
+	/* The file's own page cache must not hide what we write. */
+	if (invalidate_inode_pages2(fmap)) {
+		*why = "its page cache cannot be dropped";
+		return -ENODATA;
+	}
+	return vnp_extent_build(vnp, vnp->flags & VNODE_PAGER_READONLY, why);
+}
+
+static int vnode_pager_choose_path(struct vnode_pager *vnp,
+				   const char **why)
 {
 	struct inode *inode = file_inode(vnp->backing);
-	struct super_block *sb = inode->i_sb;
+	int err;
 
 	vnp->blkbits = inode->i_blkbits;
-	if (!inode->i_mapping->a_ops->bmap || !sb->s_bdev ||
-	    inode->i_blkbits < SECTOR_SHIFT)
+	*why = vnode_pager_bio_refusal(vnp);
+	if (*why)
 		return VNODE_PAGER_OLD;
-	/* bmap() needs the file's delayed blocks allocated. */
-	if (filemap_write_and_wait(inode->i_mapping))
-		return VNODE_PAGER_OLD;
-	vnp->bdev = sb->s_bdev;
-	if (!(vnp->flags & VNODE_PAGER_READONLY) && vnp_check_allocated(vnp)) {
-		pr_info("file with holes attached for writing: using the old path\n");
-		vnp->bdev = NULL;
+	err = vnode_pager_deny_writes(vnp);
+	if (err == -ETXTBSY) {
+		*why = "it is mapped shared and writable";
 		return VNODE_PAGER_OLD;
 	}
+	if (err)
+		return err;
+	err = vnode_pager_map_file(vnp, why);
+	if (err) {
+		vnode_pager_allow_writes(vnp);
+		return err == -ENODATA || err == -E2BIG ? VNODE_PAGER_OLD :
+							 err;
+	}
+	vnp->bdev = inode->i_sb->s_bdev;
 	return inode->i_blkbits < PAGE_SHIFT ? VNODE_PAGER_SMALL_BLOCK :
 					       VNODE_PAGER_BIO;
 }
@@ -353,38 +443,32 @@ static int vnode_pager_open_file(struct vnode_pager *vnp, struct file *file)
 {
 	struct inode *inode = file_inode(file);
 	struct address_space *fmap = file->f_mapping;
-	int err;
+	const char *why = NULL;
+	int path;
 
 	if (vnode_pager_is_backing(file) || IS_SWAPFILE(inode))
 		return -EBUSY;
+	/* As for a write(2) to the file itself. */
+	if (!(vnp->flags & VNODE_PAGER_READONLY) &&
+	    (IS_APPEND(inode) || IS_IMMUTABLE(inode)))
+		return -EPERM;
 	vnp->backing = get_file(file);
 	vnp->size = i_size_read(inode);
-	vnp->path = vnode_pager_choose_path(vnp);
-	if (vnp->path == VNODE_PAGER_OLD) {
-		vnp->bdev = NULL;
-		/* Like loop: no reclaim recursion into the file's I/O. */
-		vnp->old_gfp = mapping_gfp_mask(fmap);
-		mapping_set_gfp_mask(fmap,
-				     vnp->old_gfp & ~(__GFP_IO | __GFP_FS));
-		return 0;
+	path = vnode_pager_choose_path(vnp, &why);
+	if (path < 0) {
+		fput(vnp->backing);
+		vnp->backing = NULL;
+		return path;
 	}
-	err = vnode_pager_deny_writes(vnp);
-	if (err)
-		goto out_put;
-	/* The file's own page cache must not hide what we write. */
-	err = filemap_write_and_wait(fmap);
-	if (!err)
-		err = invalidate_inode_pages2(fmap);
-	if (err)
-		goto out_allow;
+	vnp->path = path;
+	if (vnp->path != VNODE_PAGER_OLD)
+		return 0;
+	pr_info("%pD: paged through the file system: %s\n", file, why);
+	vnp->bdev = NULL;
+	/* Like loop: no reclaim recursion into the file's I/O. */
+	vnp->old_gfp = mapping_gfp_mask(fmap);
+	mapping_set_gfp_mask(fmap, vnp->old_gfp & ~(__GFP_IO | __GFP_FS));
 	return 0;
-
-out_allow:
-	vnode_pager_allow_writes(vnp);
-out_put:
-	fput(vnp->backing);
-	vnp->backing = NULL;
-	return err;
 }
 
 static void vnode_pager_close_backing(struct vnode_pager *vnp)
@@ -395,9 +479,12 @@ static void vnode_pager_close_backing(struct vnode_pager *vnp)
 		mapping_set_gfp_mask(fmap, vnp->old_gfp);
 	if (vnp->denied_writes) {
 		/* Readers of the file must see what we wrote. */
-		invalidate_inode_pages2(fmap);
+		if (invalidate_inode_pages2(fmap))
+			pr_warn("%pD: stale pages left in the file's page cache\n",
+				vnp->backing);
 		vnode_pager_allow_writes(vnp);
 	}
+	vnp_extent_map_free(&vnp->extents);
 	if (S_ISBLK(file_inode(vnp->backing)->i_mode))
 		vnode_pager_yield_bdev(vnp);
 	else
@@ -443,7 +530,9 @@ bool vnode_pager_is_backing(struct file *file)
  * block device nor a regular file, or for unknown @flags; -EBADF when
  * @file is not open for what @flags ask; -EBUSY for a device that is
  * mounted or claimed, or a file that is a swap file or backs an object
- * already; -ENOMEM.
+ * already; -EPERM for an append-only or immutable file attached for
+ * writing; -EINTR when a fatal signal stops the reading of the extent
+ * map; an error of fsync of the file (-EIO); -ENOMEM.
  */
 struct vnode_pager *vnode_pager_create(struct file *file, unsigned int flags)
 {
@@ -475,10 +564,11 @@ struct vnode_pager *vnode_pager_create(struct file *file, unsigned int flags)
 		goto out_free;
 	}
 
+	mutex_lock(&vnode_pager_attach_lock);
 	err = S_ISBLK(mode) ? vnode_pager_open_bdev(vnp, file) :
 			      vnode_pager_open_file(vnp, file);
 	if (err)
-		goto out_ida;
+		goto out_unlock;
 
 	err = -ENOMEM;
 	vnp->inode = vnode_pager_new_inode(vnp);
@@ -488,11 +578,13 @@ struct vnode_pager *vnode_pager_create(struct file *file, unsigned int flags)
 	mutex_lock(&vnode_pager_list_lock);
 	list_add_tail(&vnp->link, &vnode_pager_list);
 	mutex_unlock(&vnode_pager_list_lock);
+	mutex_unlock(&vnode_pager_attach_lock);
 	return vnp;
 
 out_backing:
 	vnode_pager_close_backing(vnp);
-out_ida:
+out_unlock:
+	mutex_unlock(&vnode_pager_attach_lock);
 	ida_free(&vnode_pager_ida, vnp->id);
 out_free:
 	free_percpu(vnp->stats);
@@ -503,19 +595,68 @@ out_free:
 /**
  * vnode_pager_flush() - make written data durable on the backing store
  * @vnp: the pager
+ * @datasync: only what is needed to read the data back (fdatasync)
  *
- * Sends a cache flush to the device, or fsyncs the file on the old path.
+ * Sends a cache flush to the device; for a regular file, then fsyncs the
+ * file, so that its size, allocations and (unless @datasync) times are
+ * committed too.  On the old path the fsync of the file does both.  A
+ * failure is recorded on the object's mapping, so every open descriptor
+ * of the object learns of it once (errseq), whoever asked first.
  *
  * Context: process context, may sleep.
  * Return: 0 or a negative errno.
  */
-int vnode_pager_flush(struct vnode_pager *vnp)
+int vnode_pager_flush(struct vnode_pager *vnp, bool datasync)
 {
+	int err = 0;
+
 	if (vnp->flags & VNODE_PAGER_READONLY)
 		return 0;
-	if (vnp->path == VNODE_PAGER_OLD)
-		return vfs_fsync(vnp->backing, 1);
-	return blkdev_issue_flush(vnp->bdev);
+	if (vnp->path != VNODE_PAGER_OLD)
+		err = blkdev_issue_flush(vnp->bdev);
+	if (!err && S_ISREG(file_inode(vnp->backing)->i_mode))
+		err = vfs_fsync(vnp->backing, datasync);
+	if (err)
+		mapping_set_error(vnode_pager_mapping(vnp), err);
+	return err;
+}
+
+/**
+ * vnode_pager_write_begin() - a write(2) to the object is starting
+ * @vnp: the pager, not read-only
+ *
+ * For a regular file paged by bios: waits while its file system is
+ * frozen, and moves the file's mtime and ctime, as a write(2) to the file
+ * itself would (the seed's VOP_UPDATE).  On the old path the file system
+ * does both when the pages are written to the file.  Pair with
+ * vnode_pager_write_end().
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or the error of updating the times.
+ */
+int vnode_pager_write_begin(struct vnode_pager *vnp)
+{
+	struct file *file = vnp->backing;
+	int err;
+
+	if (!vnp->denied_writes)
+		return 0;
+	sb_start_write(file_inode(file)->i_sb);
+	err = file_update_time(file);
+	if (err)
+		sb_end_write(file_inode(file)->i_sb);
+	return err;
+}
+
+/**
+ * vnode_pager_write_end() - a write(2) begun by vnode_pager_write_begin()
+ *	is over
+ * @vnp: the pager
+ */
+void vnode_pager_write_end(struct vnode_pager *vnp)
+{
+	if (vnp->denied_writes)
+		sb_end_write(file_inode(vnp->backing)->i_sb);
 }
 
 /**
@@ -550,7 +691,7 @@ int vnode_pager_destroy(struct vnode_pager *vnp, bool force)
 	mutex_lock(&vnp->resize_lock);
 	err = filemap_write_and_wait(mapping);
 	if (!err)
-		err = vnode_pager_flush(vnp);
+		err = vnode_pager_flush(vnp, false);
 	if (err && !force) {
 		mutex_unlock(&vnp->resize_lock);
 		return err;
@@ -608,16 +749,81 @@ static int vnode_pager_truncate_backing(struct vnode_pager *vnp,
 		revert_creds(old_cred);
 		return err;
 	}
-	/* Our own S_SWAPFILE mark is lifted under the inode lock only. */
+	/*
+	 * Our own S_SWAPFILE mark is lifted under the inode lock only, which
+	 * keeps out write(2) and truncate; fallocate tests the mark before it
+	 * takes the lock, so nobody else may have the file open for writing
+	 * (our backing file is the one writer counted).
+	 */
 	err = mnt_want_write_file(file);
 	if (err)
 		return err;
 	inode_lock(inode);
-	inode->i_flags &= ~S_SWAPFILE;
-	err = vpm_notify_change(file, &attr);
-	inode->i_flags |= S_SWAPFILE;
+	if (atomic_read(&inode->i_writecount) > 1) {
+		err = -ETXTBSY;
+	} else {
+		inode->i_flags &= ~S_SWAPFILE;
+		err = vpm_notify_change(file, &attr);
+		inode->i_flags |= S_SWAPFILE;
+	}
 	inode_unlock(inode);
 	mnt_drop_write_file(file);
+	return err;
+}
+
+/*
+ * A file system zeroes the tail of the new last block through its own page
+ * cache when it truncates: write that page and drop it, then dirty ours
+ * again, so that the last write of the block is ours and the file system
+ * keeps no copy to write over it later.
+ */
+static int vnode_pager_sync_backing_tail(struct vnode_pager *vnp, loff_t eof)
+{
+	struct address_space *fmap = vnp->backing->f_mapping;
+	struct folio *folio;
+	int err;
+
+	err = filemap_write_and_wait_range(fmap, eof, LLONG_MAX);
+	if (!err)
+		err = invalidate_inode_pages2_range(fmap, eof >> PAGE_SHIFT,
+						    ULONG_MAX);
+	folio = vpm_filemap_get_folio(vnode_pager_mapping(vnp),
+				      eof >> PAGE_SHIFT);
+	if (!IS_ERR(folio)) {
+		folio_lock(folio);
+		if (folio->mapping && folio_test_uptodate(folio))
+			folio_mark_dirty(folio);
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+	return err;
+}
+
+/* Shrink an object from @old to @nsize bytes: see vnode_pager_setsize(). */
+static int vnode_pager_shrink(struct vnode_pager *vnp, loff_t old,
+			      loff_t nsize)
+{
+	struct inode *inode = vnp->inode;
+	struct address_space *mapping = inode->i_mapping;
+	loff_t eof = round_down(nsize, PAGE_SIZE);
+	int err;
+
+	/* What is cut is on the disk first, in case the truncation fails. */
+	err = filemap_write_and_wait_range(mapping, eof, LLONG_MAX);
+	if (err)
+		return err;
+	/* From here on, nothing beyond @nsize is written back. */
+	i_size_write(inode, nsize);
+	err = vnode_pager_truncate_backing(vnp, nsize);
+	if (err) {
+		i_size_write(inode, old);
+		return err;
+	}
+	vpm_release_range(mapping, round_up(nsize, PAGE_SIZE) >> PAGE_SHIFT,
+			  ULONG_MAX);
+	truncate_pagecache(inode, nsize);
+	if (vnp->denied_writes)
+		err = vnode_pager_sync_backing_tail(vnp, eof);
 	return err;
 }
 
@@ -626,15 +832,20 @@ static int vnode_pager_truncate_backing(struct vnode_pager *vnp,
  * @vnp: the object
  * @nsize: the new size in bytes
  *
- * Shrinking drops the cached pages beyond the new end, releases their vpm
- * cache entries and zeroes the tail of the last partial page, then
- * truncates the file; growing extends the file first.  A file paged by
- * bios cannot grow in place: its new blocks would be holes.
+ * Shrinking writes back the pages it cuts, truncates the file, then drops
+ * the cached pages beyond the new end, releases their vpm cache entries
+ * and zeroes the tail of the last partial page; on the bio path it then
+ * writes and drops the file's own copy of its new last page.  Growing
+ * extends the file first.  A file paged by bios cannot grow in place: its
+ * new blocks would be holes.  A size that changed is made durable
+ * (vnode_pager_flush()).  A failed truncation changes nothing.
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL for a block device or a negative size; -EROFS for a
  * read-only object; -EFBIG beyond the file system's limit; -EOPNOTSUPP
- * for growing a file on the bio path; an error of the truncation.
+ * for growing a file on the bio path; -ETXTBSY when somebody else has a
+ * file on the bio path open for writing; an error of the writeback, of
+ * the truncation or of the flush (the size has then changed).
  */
 int vnode_pager_setsize(struct vnode_pager *vnp, loff_t nsize)
 {
@@ -661,15 +872,13 @@ int vnode_pager_setsize(struct vnode_pager *vnp, loff_t nsize)
 		if (!err)
 			i_size_write(inode, nsize);
 	} else if (nsize < old) {
-		i_size_write(inode, nsize);
-		vpm_release_range(mapping, round_up(nsize, PAGE_SIZE) >>
-				  PAGE_SHIFT, ULONG_MAX);
-		truncate_pagecache(inode, nsize);
-		err = vnode_pager_truncate_backing(vnp, nsize);
+		err = vnode_pager_shrink(vnp, old, nsize);
 	}
 	if (!err)
 		vnp->size = nsize;
 	filemap_invalidate_unlock(mapping);
+	if (!err && nsize != old)
+		err = vnode_pager_flush(vnp, false);
 	mutex_unlock(&vnp->resize_lock);
 	return err;
 }
@@ -683,7 +892,7 @@ static bool vnp_contiguous(struct vnode_pager *vnp, loff_t pos,
 
 	if (other < 0 || other >= i_size_read(vnp->inode))
 		return false;
-	return vnp_map_pos(vnp, other, &s) &&
+	return vnp_map_pos(vnp, other, &s) == VNP_MAPPED &&
 	       s == sector + k * (long)(PAGE_SIZE >> SECTOR_SHIFT);
 }
 
@@ -712,7 +921,7 @@ bool vnode_pager_haspage(struct vnode_pager *vnp, loff_t off, int *before,
 	if (off < 0 || off >= size)
 		return false;
 	if (vnp->path != VNODE_PAGER_OLD) {
-		if (!vnp_map_pos(vnp, pos, &sector))
+		if (vnp_map_pos(vnp, pos, &sector) != VNP_MAPPED)
 			return false;
 		while (nb < limit && vnp_contiguous(vnp, pos, sector, -(nb + 1)))
 			nb++;

@@ -11,7 +11,8 @@
  * every failed page is tried again alone (the seed's retryoutput); a page
  * that still fails stays dirty and the error is recorded on the mapping,
  * so fsync() returns -EIO and a later writeback tries the page again: no
- * write is silently lost.  Only when the device has been removed are the
+ * write is silently lost.  Writeback of a file-backed object stays off a
+ * frozen file system.  Only when the device has been removed are the
  * pages that failed left clean: they can never be written, and keeping them
  * dirty would block every writer on the dirty limits.
  */
@@ -165,12 +166,42 @@ static int vnp_wb_page(struct page *page, struct writeback_control *wbc,
 }
 #endif
 
+/*
+ * Bios of a file-backed object write to the file's file system: none once
+ * it is frozen.  Like the file system's own writeback, they hold off only
+ * the last stage of a freeze (SB_FREEZE_FS), so that writers waiting on
+ * the dirty limits can still finish and let the freeze go on.  Background
+ * writeback leaves the pages dirty for later; a sync waits for the thaw.
+ * (On the old path the file system's own write path does this.)  Returns
+ * false to skip this writeback.
+ */
+static bool vnp_wb_start(struct vnode_pager *vnp,
+			 struct writeback_control *wbc)
+{
+	struct inode *binode = file_inode(vnp->backing);
+
+	if (!vnp->denied_writes)
+		return true;
+	if (wbc->sync_mode == WB_SYNC_ALL) {
+		sb_start_intwrite(binode->i_sb);
+		return true;
+	}
+	return sb_start_intwrite_trylock(binode->i_sb);
+}
+
+static void vnp_wb_end(struct vnode_pager *vnp)
+{
+	if (vnp->denied_writes)
+		sb_end_intwrite(file_inode(vnp->backing)->i_sb);
+}
+
 /**
  * vnode_pager_writepages() - the writepages operation
  * @mapping: the object's page cache
  * @wbc: what to write
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep; waits while the backing file's
+ * file system is frozen, for a sync (background writeback skips it).
  * Return: 0, or -EIO when a page could not be written (it stays dirty).
  */
 int vnode_pager_writepages(struct address_space *mapping,
@@ -181,6 +212,8 @@ int vnode_pager_writepages(struct address_space *mapping,
 	enum vnp_result one_res;
 	int err = 0;
 
+	if (!vnp_wb_start(wb.vnp, wbc))
+		return 0;
 	wb.folios = kmalloc_array(wb.max, sizeof(*wb.folios), GFP_NOIO);
 	wb.res = kmalloc_array(wb.max, sizeof(*wb.res), GFP_NOIO);
 	if (!wb.folios || !wb.res) {
@@ -208,5 +241,6 @@ int vnode_pager_writepages(struct address_space *mapping,
 		kfree(wb.folios);
 		kfree(wb.res);
 	}
+	vnp_wb_end(wb.vnp);
 	return err ?: wb.ret;
 }

@@ -47,9 +47,9 @@ static long vpm_ctl_version(struct vpm_version __user *uarg)
 static long vpm_ctl_attach(struct vpm_attach __user *uarg)
 {
 	struct vpm_attach req;
-	struct vpm_object *obj;
 	struct file *file;
 	long err;
+	int id;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
@@ -61,14 +61,14 @@ static long vpm_ctl_attach(struct vpm_attach __user *uarg)
 	file = fget(req.fd);
 	if (!file)
 		return -EBADF;
-	obj = vpm_object_attach(file, req.flags);
+	id = vpm_object_attach(file, req.flags);
 	fput(file);
-	if (IS_ERR(obj))
-		return PTR_ERR(obj);
-	req.id = obj->id;
+	if (id < 0)
+		return id;
+	req.id = id;
 	if (copy_to_user(uarg, &req, sizeof(req))) {
 		/* The caller cannot learn the number: undo the attach. */
-		err = vpm_object_detach(obj->id);
+		err = vpm_object_detach(id);
 		return err ?: -EFAULT;
 	}
 	return 0;

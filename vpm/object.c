@@ -45,10 +45,14 @@ static DEFINE_MUTEX(vpm_objects_lock);	/* vpm_objects, open_count, dying */
  * struct vpm_object_file - an open /dev/vpmN
  * @obj: the object
  * @ra: read-ahead state of this open file over the object's pages
+ * @wb_err: the writeback errors of the object this descriptor has seen
+ *	(errseq_t of the object's mapping, as file->f_wb_err is for a file);
+ *	advanced by fsync and VPM_IOC_SYNC on this descriptor only
  */
 struct vpm_object_file {
 	struct vpm_object *obj;
 	struct file_ra_state ra;
+	errseq_t wb_err;
 };
 
 /* The user API numbers counters and paths as the kernel does. */
@@ -204,6 +208,10 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (vnode_pager_dead(obj->vnp))
 		return -EIO;
 	count = min_t(loff_t, count, size - pos);
+	/* Waits for a frozen file system; moves the file's mtime, once. */
+	err = vnode_pager_write_begin(obj->vnp);
+	if (err)
+		return err;
 	while (count && !err) {
 		size_t before = iov_iter_count(from);
 		struct vpm_copy_count cc = { .vml = vml, .nseg = VPM_MAXVMAPS };
@@ -237,9 +245,11 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			break;
 		cond_resched();
 	}
+	vnode_pager_write_end(obj->vnp);
 	iocb->ki_pos = pos;
 	if (done && (iocb->ki_flags & IOCB_DSYNC)) {
-		err = vpm_object_sync(obj, iocb->ki_pos - done, done, 0);
+		err = vpm_object_sync(iocb->ki_filp, iocb->ki_pos - done, done,
+				      0, !(iocb->ki_flags & IOCB_SYNC));
 		if (err)
 			return err;
 	}
@@ -247,35 +257,46 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 }
 
 /**
- * vpm_object_sync() - write back a range and make it durable
- * @obj: the object
+ * vpm_object_sync() - write back a range of an open object, make it durable
+ * @file: the open /dev/vpmN
  * @off: first byte
  * @len: bytes; 0 to the end
  * @flags: VPM_SYNC_*
+ * @datasync: fdatasync semantics for the flush
  *
- * Without ASYNC or DESTROY the device's cache is flushed afterwards.
+ * Without ASYNC or DESTROY the device's cache is flushed afterwards (and
+ * a backing file fsynced), and the writeback errors of the object that
+ * @file has not seen yet are reported, once per descriptor (errseq), so
+ * that every descriptor open when a write failed learns of it, whoever
+ * syncs first.
  *
+ * Context: process context, may sleep.
  * Return: 0 or a negative errno (-EIO).
  */
-int vpm_object_sync(struct vpm_object *obj, loff_t off, size_t len,
-		    unsigned int flags)
+int vpm_object_sync(struct file *file, loff_t off, size_t len,
+		    unsigned int flags, bool datasync)
 {
-	int err = vpm_sync_pages(vnode_pager_mapping(obj->vnp), off, len,
-				 flags);
+	struct vpm_object_file *of = file->private_data;
+	struct address_space *mapping = vnode_pager_mapping(of->obj->vnp);
+	int err, err2;
 
-	if (!err && !(flags & (VPM_SYNC_ASYNC | VPM_SYNC_DESTROY)))
-		err = vnode_pager_flush(obj->vnp);
-	return err;
+	err = vpm_sync_pages(mapping, off, len, flags);
+	if (flags & (VPM_SYNC_ASYNC | VPM_SYNC_DESTROY))
+		return err;
+	/* An error of the pages is on the mapping too: report it once. */
+	if (err == -EIO || err == -ENOSPC)
+		err = 0;
+	err2 = vnode_pager_flush(of->obj->vnp, datasync);
+	err = errseq_check_and_advance(&mapping->wb_err, &of->wb_err) ?: err;
+	return err ?: err2;
 }
 
 static int vpm_object_fsync(struct file *file, loff_t start, loff_t end,
 			    int datasync)
 {
-	struct vpm_object *obj = vpm_object_of(file);
-
 	if (end == LLONG_MAX || end - start + 1 <= 0)
-		return vpm_object_sync(obj, start, 0, 0);
-	return vpm_object_sync(obj, start, end - start + 1, 0);
+		return vpm_object_sync(file, start, 0, 0, datasync);
+	return vpm_object_sync(file, start, end - start + 1, 0, datasync);
 }
 
 static loff_t vpm_object_llseek(struct file *file, loff_t offset,
@@ -313,6 +334,7 @@ static int vpm_object_open(struct inode *inode, struct file *file)
 		return err;
 	}
 	of->obj = obj;
+	of->wb_err = filemap_sample_wb_err(vnode_pager_mapping(obj->vnp));
 	file_ra_state_init(&of->ra, vnode_pager_mapping(obj->vnp));
 	/* Read ahead as much as the kernel would on the backing store. */
 	of->ra.ra_pages = obj->vnp->bdev ?
@@ -345,8 +367,9 @@ static long vpm_ioc_info(struct vpm_object *obj, void __user *uarg)
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
-static long vpm_ioc_sync(struct vpm_object *obj, void __user *uarg)
+static long vpm_ioc_sync(struct file *file, void __user *uarg)
 {
+	struct vpm_object *obj = vpm_object_of(file);
 	loff_t size = i_size_read(obj->vnp->inode);
 	struct vpm_sync req;
 
@@ -359,7 +382,14 @@ static long vpm_ioc_sync(struct vpm_object *obj, void __user *uarg)
 		return -EINVAL;
 	if ((req.flags & VPM_SYNC_DESTROY) && (obj->flags & VPM_ATTACH_READONLY))
 		return -EROFS;
-	return vpm_object_sync(obj, req.offset, req.length, req.flags);
+	/*
+	 * Dropping pages may discard what others wrote: on an object that
+	 * can be written, only a descriptor open for writing may.
+	 */
+	if ((req.flags & (VPM_SYNC_INVAL | VPM_SYNC_DESTROY | VPM_SYNC_FREE)) &&
+	    !(obj->flags & VPM_ATTACH_READONLY) && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	return vpm_object_sync(file, req.offset, req.length, req.flags, false);
 }
 
 static long vpm_ioc_setsize(struct vpm_object *obj, void __user *uarg)
@@ -504,7 +534,7 @@ static long vpm_object_ioctl(struct file *file, unsigned int cmd,
 	case VPM_IOC_INFO:
 		return vpm_ioc_info(obj, uarg);
 	case VPM_IOC_SYNC:
-		return vpm_ioc_sync(obj, uarg);
+		return vpm_ioc_sync(file, uarg);
 	case VPM_IOC_SETSIZE:
 		return writer ? vpm_ioc_setsize(obj, uarg) : -EBADF;
 	case VPM_IOC_HASPAGE:
@@ -546,18 +576,23 @@ static void vpm_object_free(struct vpm_object *obj)
  * @file: the backing store
  * @flags: VPM_ATTACH_*
  *
+ * Once published, the object may be detached (and freed) by anybody at
+ * any time: the caller learns its number, not a pointer to it.
+ *
  * Context: process context; takes vpm_objects_lock.
- * Return: the new object, or an ERR_PTR (see vnode_pager_create()).
+ * Return: the new object's number, or a negative errno (see
+ * vnode_pager_create()).
  */
-struct vpm_object *vpm_object_attach(struct file *file, unsigned int flags)
+int vpm_object_attach(struct file *file, unsigned int flags)
 {
 	struct vpm_object *obj;
 	char *buf, *p;
 	int err = -ENOMEM;
+	int id;
 
 	obj = kzalloc(sizeof(*obj), GFP_KERNEL);
 	if (!obj)
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	obj->flags = flags;
 	obj->counts = alloc_percpu(struct vpm_object_counts);
 	buf = kmalloc(VPM_PATH_MAX, GFP_KERNEL);
@@ -587,16 +622,17 @@ struct vpm_object *vpm_object_attach(struct file *file, unsigned int flags)
 
 	obj->debugfs = debugfs_create_dir(obj->name + 3, vpm_debugfs_objects);
 	vnode_pager_add_debugfs(obj->vnp, obj->debugfs);
+	id = obj->id;
 	mutex_lock(&vpm_objects_lock);
 	list_add_tail(&obj->link, &vpm_objects);
 	mutex_unlock(&vpm_objects_lock);
-	return obj;
+	return id;
 
 out_destroy:
 	vnode_pager_destroy(obj->vnp, true);
 out_free:
 	vpm_object_free(obj);
-	return ERR_PTR(err);
+	return err;
 }
 
 /*
@@ -647,7 +683,7 @@ int vpm_object_detach(u32 id)
 				   PAGECACHE_TAG_DIRTY))
 		err = -EAGAIN;	/* dirtied again meanwhile, or no memory */
 	if (!err)
-		err = vnode_pager_flush(obj->vnp);
+		err = vnode_pager_flush(obj->vnp, false);
 	if (err && vnode_pager_dead(obj->vnp)) {
 		/* The device is gone: nothing can be saved any more. */
 		pr_warn("object %d: backing device gone, dirty pages dropped\n",
