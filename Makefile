@@ -29,7 +29,7 @@ VPM_VERSION := $(shell sed -n 's/^.define VPM_VERSION_[A-Z]* //p' \
 		 include/vpm_version.h | paste -sd.)
 
 TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat tools/e2e/vpmstress \
-	 tools/e2e/vpmbench
+	 tools/e2e/vpmbench tools/e2e/vpmfs tools/e2e/logreplay
 
 .PHONY: all module tools setup kunit e2e stress stress-kcsan bench demo check htmldocs clean version help \
 	install uninstall dkms-install dkms-remove

@@ -3,8 +3,11 @@
  * vpmpat - deterministic data patterns for the vpm end-to-end checks.
  *
  *   vpmpat gen SEED LENGTH              pattern to stdout (host images)
- *   vpmpat fill FILE SEED OFFSET LENGTH [nosync]
+ *   vpmpat fill FILE SEED OFFSET LENGTH [nosync|fdatasync|osync|odsync]
  *                                       write the pattern at OFFSET, fsync
+ *                                       (or fdatasync, or none; or open
+ *                                       with O_SYNC or O_DSYNC, no fsync)
+ *   vpmpat sync FILE [fsync|fdatasync]  only fsync (fdatasync) the file
  *   vpmpat check FILE SEED OFFSET LENGTH compare FILE with the pattern
  *   vpmpat randwrite FILE SEED N MAXLEN [fsync|nosync [OFFSET LENGTH]]
  *                                       N pwrite()s of 1..MAXLEN bytes at
@@ -133,11 +136,28 @@ static int cmd_gen(uint64_t seed, uint64_t len)
 	return 0;
 }
 
+/* How fill makes its writes durable. */
+enum fill_sync { FILL_FSYNC, FILL_NOSYNC, FILL_FDATASYNC, FILL_OSYNC,
+		 FILL_ODSYNC };
+
+static int fill_mode(const char *s)
+{
+	static const char * const names[] = { "fsync", "nosync", "fdatasync",
+					      "osync", "odsync" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
 static int cmd_fill(const char *path, uint64_t seed, uint64_t off,
 		    uint64_t len, int sync)
 {
 	static uint8_t buf[CHUNK];
-	int fd = open_file(path, O_WRONLY);
+	int fd = open_file(path, O_WRONLY | (sync == FILL_OSYNC ? O_SYNC : 0) |
+			   (sync == FILL_ODSYNC ? O_DSYNC : 0));
 	uint64_t done;
 
 	for (done = 0; done < len; done += CHUNK) {
@@ -147,8 +167,20 @@ static int cmd_fill(const char *path, uint64_t seed, uint64_t off,
 		if (pwrite(fd, buf, n, off + done) != (ssize_t)n)
 			fail("pwrite", path);
 	}
-	if (sync && fsync(fd))
+	if (sync == FILL_FSYNC && fsync(fd))
 		fail("fsync", path);
+	if (sync == FILL_FDATASYNC && fdatasync(fd))
+		fail("fdatasync", path);
+	close(fd);
+	return 0;
+}
+
+static int cmd_sync(const char *path, int data)
+{
+	int fd = open_file(path, O_WRONLY);
+
+	if (data ? fdatasync(fd) : fsync(fd))
+		fail(data ? "fdatasync" : "fsync", path);
 	close(fd);
 	return 0;
 }
@@ -300,9 +332,17 @@ int main(int argc, char **argv)
 
 	if (argc == 4 && !strcmp(cmd, "gen"))
 		return cmd_gen(num(argv[2]), num(argv[3]));
-	if ((argc == 6 || argc == 7) && !strcmp(cmd, "fill"))
+	if (argc == 6 && !strcmp(cmd, "fill"))
 		return cmd_fill(argv[2], num(argv[3]), num(argv[4]),
-				num(argv[5]), argc == 6);
+				num(argv[5]), FILL_FSYNC);
+	if (argc == 7 && !strcmp(cmd, "fill") && fill_mode(argv[6]) >= 0)
+		return cmd_fill(argv[2], num(argv[3]), num(argv[4]),
+				num(argv[5]), fill_mode(argv[6]));
+	if (argc == 3 && !strcmp(cmd, "sync"))
+		return cmd_sync(argv[2], 0);
+	if (argc == 4 && !strcmp(cmd, "sync") &&
+	    (!strcmp(argv[3], "fsync") || !strcmp(argv[3], "fdatasync")))
+		return cmd_sync(argv[2], !strcmp(argv[3], "fdatasync"));
 	if (argc == 6 && !strcmp(cmd, "check"))
 		return cmd_check(argv[2], num(argv[3]), num(argv[4]),
 				 num(argv[5]));
@@ -319,6 +359,6 @@ int main(int argc, char **argv)
 	if (argc == 7 && !strcmp(cmd, "sectors"))
 		return cmd_sectors(argv[2], argv[3], num(argv[4]),
 				   num(argv[5]), num(argv[6]));
-	fprintf(stderr, "usage: vpmpat gen|fill|check|randwrite|verify|sectors ...\n");
+	fprintf(stderr, "usage: vpmpat gen|fill|sync|check|randwrite|verify|sectors ...\n");
 	return 2;
 }
