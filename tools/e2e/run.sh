@@ -148,9 +148,14 @@ fi
 
 # --- disks: contents the checks know (see mkdisks.sh) ---
 "$VPM_ROOT/tools/e2e/mkdisks.sh" "$WORK"
+# cache=writeback: the guest sees a volatile write cache and QEMU honours
+# its flushes (cache=unsafe would drop them).  The host checks the images
+# after a clean power-off, so they prove what was written, not what was
+# flushed: the flush itself is proven on null_blk's volatile cache
+# (stress/20-powerloss.sh, stress/25-crash.sh).
 DRIVES=()
 for d in vda vdb vdc vdd vde; do
-	DRIVES+=(-drive "file=$WORK/$d.img,if=virtio,format=raw,cache=unsafe")
+	DRIVES+=(-drive "file=$WORK/$d.img,if=virtio,format=raw,cache=writeback")
 done
 
 # --- boot ---
