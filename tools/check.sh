@@ -20,7 +20,9 @@
 #   tools/check.sh [PART...]   the parts named (default: all four)
 #
 # Runs every part even when one fails, then prints the sum as its last
-# line: 'N passed, N failed'.  Exits 1 if anything failed.
+# line: 'N passed, N failed'.  Exits 1 if anything failed.  Every part must
+# report exactly the number of checks tools/expected-counts gives it; one
+# that reports another number, or no result, counts as one more failure.
 
 set -uo pipefail
 VPM_TOOL=check
@@ -215,20 +217,10 @@ want e2e && { "$VPM_ROOT/tools/e2e/run.sh" || true
 want stress && { "$VPM_ROOT/tools/stress.sh" || true
 		 results+=" stress pressure debug-debug debug-kcsan"; }
 
-total_passed=0
-total_failed=0
-for part in $results; do
-	f=$VPM_RESULTS/$part.counts
-	if [ -f "$f" ]; then
-		read -r p fl < "$f"
-	else
-		p=0; fl=1
-		vpm_log "$part left no result"
-	fi
-	printf '%-12s %4d passed, %d failed\n' "$part" "$p" "$fl"
-	total_passed=$((total_passed + p))
-	total_failed=$((total_failed + fl))
-done
+# Each part's counts, checked against tools/expected-counts: a part that
+# left no result or ran another number of checks fails once more.
+# shellcheck disable=SC2086
+vpm_check_counts $results
 vpm_log "took $(( $(date +%s) - start )) s"
-echo "$total_passed passed, $total_failed failed"
-[ "$total_failed" -eq 0 ]
+echo "$vpm_passed passed, $vpm_failed failed"
+[ "$vpm_failed" -eq 0 ]

@@ -28,6 +28,54 @@ vpm_record() {
 	echo "$2 $3" > "$VPM_RESULTS/$1.counts"
 }
 
+# How many checks each part must report: 'PART COUNT' lines.
+VPM_EXPECTED=${VPM_EXPECTED:-$VPM_ROOT/tools/expected-counts}
+
+# The number of checks PART must report, or nothing if it has no line.
+vpm_expected_count() {
+	[ -r "$VPM_EXPECTED" ] || return 0
+	awk -v part="$1" '$1 == part { print $2; exit }' "$VPM_EXPECTED"
+}
+
+# vpm_check_counts PART...: sum the recorded results of the parts into
+# $vpm_passed and $vpm_failed, printing one line per part.  A part fails
+# once more when it left no result, or reported another number of checks
+# (passed + failed) than tools/expected-counts gives it: a check that
+# silently stopped running is a failure.
+vpm_check_counts() {
+	local part f p fl want line name=${VPM_EXPECTED#"$VPM_ROOT"/}
+	vpm_passed=0
+	vpm_failed=0
+	for part in "$@"; do
+		f=$VPM_RESULTS/$part.counts
+		line=
+		[ -f "$f" ] && read -r line < "$f"
+		want=$(vpm_expected_count "$part")
+		if ! [[ "$line" =~ ^([0-9]+)\ ([0-9]+)$ ]]; then
+			p=0
+			fl=1
+			if [ -f "$f" ]; then
+				echo "FAIL counts/$part: unreadable result '$line' in $f"
+			else
+				echo "FAIL counts/$part: left no result ($f)"
+			fi
+		else
+			p=${BASH_REMATCH[1]}
+			fl=${BASH_REMATCH[2]}
+			if [ -z "$want" ]; then
+				echo "FAIL counts/$part: no expected count in $name"
+				fl=$((fl + 1))
+			elif [ $((p + fl)) -ne "$want" ]; then
+				echo "FAIL counts/$part: reported $((p + fl)) checks, expected $want ($name)"
+				fl=$((fl + 1))
+			fi
+		fi
+		printf '%-12s %4d passed, %d failed\n' "$part" "$p" "$fl"
+		vpm_passed=$((vpm_passed + p))
+		vpm_failed=$((vpm_failed + fl))
+	done
+}
+
 # Copy the project's kernel sources (Kbuild, Kconfig, *.c, *.h of the kernel
 # directories) to DEST; only files whose content changed are copied.  Not
 # the vpm.mod.c of a build in the source tree: it is modpost's output for
@@ -45,10 +93,11 @@ vpm_sync_sources() {
 		--exclude='*' "$VPM_ROOT/" "$1/"
 }
 
-# Build vpm.ko against the kernel tree KDIR, in $VPM_CACHE/obj-NAME;
+# Build vpm.ko against the kernel tree KDIR, in $VPM_CACHE/obj-NAME (or
+# ${VPM_OBJ_PREFIX}NAME: tools/mutate.sh builds in a private directory);
 # prints the path of the module.  Extra arguments go to make (W=1, C=2).
 vpm_build_module_in() {
-	local kdir=$1 obj=$VPM_CACHE/obj-$2
+	local kdir=$1 obj=${VPM_OBJ_PREFIX:-$VPM_CACHE/obj-}$2
 	shift 2
 	[ -d "$kdir" ] || vpm_die "no kernel tree in $kdir"
 	mkdir -p "$obj"

@@ -13,27 +13,39 @@
  *	Attach each PATH, write and read a little, detach, again and again.
  *
  *   vpmstress fuzz CALLS THREADS SEED
- *	Structured ioctl fuzzing of /dev/vpm and of the objects: every
- *	command with valid arguments mutated (flags, reserved fields, sizes,
- *	offsets, descriptors, argument addresses) and random commands.  Every
- *	result must be success or an errno documented for that command.
+ *	First a deterministic pass over every command of /dev/vpm and
+ *	/dev/vpmN, on two files in /tmp it attaches itself: with a valid
+ *	argument the call succeeds; with any one reserved field non-zero it
+ *	fails with EINVAL; sent to the other device, or with the size or the
+ *	direction of its number changed, it fails with ENOTTY.  Then CALLS
+ *	structured random ioctls over the control device, the objects and
+ *	non-vpm descriptors: every command with valid arguments mutated
+ *	(flags, reserved fields, sizes, offsets, descriptors, argument
+ *	addresses) and unknown numbers.  Every result must be success or an
+ *	errno documented for the command on that descriptor; ENOTTY only for
+ *	a number the descriptor does not know.  Thread i makes CALLS/THREADS
+ *	calls from a generator seeded by SEED and i alone.
  *
  *   vpmstress failnth BACKING
  *	Systematic allocation-failure injection through
  *	/proc/thread-self/fail-nth: for attach, I/O, detach and every ioctl,
  *	fail the 1st, 2nd, ... fault-injection point the call reaches, until
  *	the call reaches no more.  Every injected failure must return an
- *	errno documented for the call and leave nothing attached behind.
+ *	errno documented for the call and leave nothing attached behind, and
+ *	every operation must reach at least one injection point, except
+ *	those listed as allocation-free, which must reach none.
  *
- * Every mode exits 1 on a failure and prints one summary line.  The seed
+ * Every mode exits 1 on a failure and prints its summary lines.  The seed
  * makes a run reproducible (up to the order threads interleave).
  */
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -344,47 +356,319 @@ static int cmd_churn(int argc, char **argv)
 
 /* --- fuzz --- */
 
-/* The errnos a command may return (Documentation/uapi.rst). */
-static const struct {
-	unsigned long cmd;
-	const char *name;
-	int errs[12];
-} fuzz_cmds[] = {
-	{ VPM_CTL_VERSION, "VERSION", { EINVAL, EFAULT } },
-	{ VPM_CTL_ATTACH, "ATTACH", { EPERM, EINVAL, EBADF, EBUSY, ENOMEM,
-				      EFAULT, EACCES, EROFS, ENXIO } },
-	{ VPM_CTL_DETACH, "DETACH", { EPERM, EINVAL, ENXIO, EBUSY, EIO,
-				      EAGAIN, EFAULT } },
-	{ VPM_CTL_INFO, "INFO", { EINVAL, EFAULT, ENOMEM } },
-	{ VPM_CTL_STATS, "STATS", { EINVAL, EFAULT, ENOMEM } },
-	{ VPM_CTL_FREELISTS, "FREELISTS", { EINVAL, EFAULT } },
-	{ VPM_IOC_INFO, "IOC_INFO", { EFAULT } },
-	{ VPM_IOC_SYNC, "IOC_SYNC", { EINVAL, EROFS, EIO, EBUSY, EFAULT } },
-	{ VPM_IOC_SETSIZE, "IOC_SETSIZE", { EINVAL, EFBIG, EOPNOTSUPP, EBADF,
-					    EROFS, EFAULT, EIO } },
-	{ VPM_IOC_HASPAGE, "IOC_HASPAGE", { EINVAL, EFAULT } },
-	{ VPM_IOC_GETPAGES, "IOC_GETPAGES", { EINVAL, EIO, ENOMEM, EFAULT } },
-	{ VPM_IOC_MAPINFO, "IOC_MAPINFO", { EINVAL, EIO, ENOMEM, EFAULT } },
-	{ VPM_IOC_STATS, "IOC_STATS", { EINVAL, EFAULT, ENOMEM } },
+/* What a descriptor is, for the errnos a command may return on it. */
+enum fuzz_dev { FUZZ_CTL, FUZZ_OBJ, FUZZ_OTHER };
+
+/*
+ * Reserved words of SIZE bytes, STRIDE bytes apart over SPAN bytes, at OFF
+ * in an argument: one field, an array, or field MEMBER of every element of
+ * the array NAME.
+ */
+struct rsv_field {
+	const char *name, *member;
+	size_t off, size, span, stride;
 };
 
-static int fuzz_fds[16], nfuzz_fds;
-static atomic_ulong calls, unexpected, succeeded;
+/* An argument of TYPE at address 0, where a member's address is its offset. */
+#define AT0(type) ((type *)0)
+/* The reserved field lv, AT0(type)->field, or array of them. */
+#define RSV(name, lv) \
+	{ name, NULL, (size_t)&(lv), sizeof(lv), sizeof(lv), sizeof(lv) }
+#define RSV_ARRAY(name, lv) \
+	{ name, NULL, (size_t)&(lv), sizeof(lv[0]), sizeof(lv), sizeof(lv[0]) }
+/* Field elv, AT0(type)->array[0].member, of every element of array. */
+#define RSV_EACH(name, member, array, elv) \
+	{ name, member, (size_t)&(elv), sizeof(elv), sizeof(array), \
+	  sizeof(array[0]) }
+#define RSV_END { NULL, NULL, 0, 0, 0, 0 }
+
+static size_t rsv_count(const struct rsv_field *f)
+{
+	return f->span / f->stride;
+}
+
+/* The name of word I of F: reserved0, reserved[1], pages[3].reserved. */
+static const char *rsv_name(char *buf, size_t len, const struct rsv_field *f,
+			    size_t i)
+{
+	if (f->member)
+		snprintf(buf, len, "%s[%zu].%s", f->name, i, f->member);
+	else if (rsv_count(f) > 1)
+		snprintf(buf, len, "%s[%zu]", f->name, i);
+	else
+		snprintf(buf, len, "%s", f->name);
+	return buf;
+}
+
+/* The reserved pass's objects: a file object, and a file to attach. */
+struct rsv_ctx {
+	int ctl, obj, spare;
+	uint64_t obj_size;
+	struct vpm_object_info objs[4];
+	struct vpm_freelist_info lists[64];
+};
+
+static const struct rsv_field rsv_version[] = {
+	RSV_ARRAY("reserved", AT0(struct vpm_version)->reserved), RSV_END };
+static const struct rsv_field rsv_attach[] = {
+	RSV("reserved0", AT0(struct vpm_attach)->reserved0),
+	RSV_ARRAY("reserved", AT0(struct vpm_attach)->reserved), RSV_END };
+static const struct rsv_field rsv_detach[] = {
+	RSV_ARRAY("reserved", AT0(struct vpm_detach)->reserved), RSV_END };
+static const struct rsv_field rsv_info[] = {
+	RSV_ARRAY("reserved", AT0(struct vpm_info)->reserved), RSV_END };
+static const struct rsv_field rsv_stats[] = {
+	RSV_ARRAY("reserved", AT0(struct vpm_stats)->reserved), RSV_END };
+static const struct rsv_field rsv_freelists[] = {
+	RSV_ARRAY("reserved", AT0(struct vpm_freelists)->reserved), RSV_END };
+static const struct rsv_field rsv_none[] = { RSV_END };
+static const struct rsv_field rsv_sync[] = {
+	RSV("reserved0", AT0(struct vpm_sync)->reserved0),
+	RSV_ARRAY("reserved", AT0(struct vpm_sync)->reserved), RSV_END };
+static const struct rsv_field rsv_setsize[] = {
+	RSV_ARRAY("reserved", AT0(struct vpm_setsize)->reserved), RSV_END };
+static const struct rsv_field rsv_haspage[] = {
+	RSV("reserved0", AT0(struct vpm_haspage)->reserved0),
+	RSV_ARRAY("reserved", AT0(struct vpm_haspage)->reserved), RSV_END };
+static const struct rsv_field rsv_getpages[] = {
+	RSV_ARRAY("reserved", AT0(struct vpm_getpages)->reserved), RSV_END };
+static const struct rsv_field rsv_mapinfo[] = {
+	RSV_ARRAY("reserved", AT0(struct vpm_mapinfo)->reserved),
+	RSV_EACH("pages", "reserved", AT0(struct vpm_mapinfo)->pages,
+		 AT0(struct vpm_mapinfo)->pages[0].reserved),
+	RSV_END };
+/* Output only: filled in by the kernel, always zero. */
+static const struct rsv_field rsv_object_info_out[] = {
+	RSV_ARRAY("reserved", AT0(struct vpm_object_info)->reserved), RSV_END };
+static const struct rsv_field rsv_freelist_info_out[] = {
+	RSV("reserved0", AT0(struct vpm_freelist_info)->reserved0),
+	RSV_ARRAY("reserved", AT0(struct vpm_freelist_info)->reserved), RSV_END };
+
+/* Attach the open backing store FD through CTL: 0 or -1 (errno set). */
+static int attach_fd(int ctl, int fd, unsigned int *id)
+{
+	struct vpm_attach a;
+
+	memset(&a, 0, sizeof(a));
+	a.fd = fd;
+	if (ioctl(ctl, VPM_CTL_ATTACH, &a))
+		return -1;
+	*id = a.id;
+	return 0;
+}
+
+static void prep_attach(struct rsv_ctx *c, void *arg)
+{
+	((struct vpm_attach *)arg)->fd = c->spare;
+}
+
+static void fin_attach(struct rsv_ctx *c, void *arg, int ok)
+{
+	if (ok)
+		ctl_detach(c->ctl, ((struct vpm_attach *)arg)->id);
+}
+
+/* A detach needs an object: the spare file, attached for each call. */
+static void prep_detach(struct rsv_ctx *c, void *arg)
+{
+	struct vpm_detach *d = arg;
+
+	if (attach_fd(c->ctl, c->spare, &d->id)) {
+		report("attach", "/tmp/vpmstress-fuzz", errno);
+		d->id = UINT32_MAX;
+	}
+}
+
+static void fin_detach(struct rsv_ctx *c, void *arg, int ok)
+{
+	if (!ok)
+		ctl_detach(c->ctl, ((struct vpm_detach *)arg)->id);
+}
+
+static void prep_info(struct rsv_ctx *c, void *arg)
+{
+	struct vpm_info *i = arg;
+
+	memset(c->objs, 0xa5, sizeof(c->objs));
+	i->objects = (uintptr_t)c->objs;
+	i->count = ARRAY_SIZE(c->objs);
+}
+
+static void prep_freelists(struct rsv_ctx *c, void *arg)
+{
+	struct vpm_freelists *f = arg;
+
+	memset(c->lists, 0xa5, sizeof(c->lists));
+	f->freelists = (uintptr_t)c->lists;
+	f->count = ARRAY_SIZE(c->lists);
+}
+
+/* _IOR: the kernel reads nothing, so garbage in must not come back out. */
+static void prep_ioc_info(struct rsv_ctx *c, void *arg)
+{
+	(void)c;
+	memset(arg, 0xa5, sizeof(struct vpm_object_info));
+}
+
+static void prep_setsize(struct rsv_ctx *c, void *arg)
+{
+	((struct vpm_setsize *)arg)->size = c->obj_size;
+}
+
+static void prep_getpages(struct rsv_ctx *c, void *arg)
+{
+	(void)c;
+	((struct vpm_getpages *)arg)->ahead = 1;
+}
+
+static void prep_mapinfo(struct rsv_ctx *c, void *arg)
+{
+	(void)c;
+	((struct vpm_mapinfo *)arg)->length = 4096;
+}
+
+/* Every word of FIELDS in the N elements at BASE, STRIDE apart, is zero. */
+static int out_fields_zero(const char *cmd, const void *base, size_t n,
+			   size_t stride, const struct rsv_field *fields)
+{
+	const struct rsv_field *f;
+	int checked = 0;
+	char name[48];
+	size_t e, i;
+
+	for (e = 0; e < n; e++)
+		for (f = fields; f->name; f++)
+			for (i = 0; i < rsv_count(f); i++) {
+				const uint8_t *p = (const uint8_t *)base +
+					e * stride + f->off + i * f->stride;
+				size_t b;
+
+				for (b = 0; b < f->size; b++)
+					if (p[b]) {
+						fprintf(stderr,
+							"vpmstress: fuzz: reserved: %s output %s of element %zu not zero\n",
+							cmd, rsv_name(name, sizeof(name), f, i), e);
+						return -1;
+					}
+				checked++;
+			}
+	return checked;
+}
+
+static int out_info(struct rsv_ctx *c, const void *arg)
+{
+	const struct vpm_info *i = arg;
+	size_t n = i->count < ARRAY_SIZE(c->objs) ? i->count : ARRAY_SIZE(c->objs);
+
+	return out_fields_zero("INFO", c->objs, n, sizeof(c->objs[0]),
+			       rsv_object_info_out);
+}
+
+static int out_freelists(struct rsv_ctx *c, const void *arg)
+{
+	const struct vpm_freelists *f = arg;
+	size_t n = f->count < ARRAY_SIZE(c->lists) ? f->count : ARRAY_SIZE(c->lists);
+
+	return out_fields_zero("FREELISTS", c->lists, n, sizeof(c->lists[0]),
+			       rsv_freelist_info_out);
+}
+
+static int out_ioc_info(struct rsv_ctx *c, const void *arg)
+{
+	(void)c;
+	return out_fields_zero("IOC_INFO", arg, 1, 0, rsv_object_info_out);
+}
+
+/*
+ * Every command of /dev/vpm and /dev/vpmN (include/uapi/linux/vpm.h): the
+ * errnos it may return on its own device (Documentation/uapi.rst; on any
+ * other descriptor, and for a number no device knows, the only answer is
+ * ENOTTY), and for the reserved pass the fields of its argument that must
+ * be zero and how to make a valid argument.
+ */
+static const struct fuzz_cmd {
+	unsigned long cmd;
+	const char *name;
+	enum fuzz_dev dev;
+	int errs[12];
+	/* Input fields that must be zero: a non-zero one gets EINVAL. */
+	const struct rsv_field *in;
+	/* Fill the (zeroed) argument with a valid one. */
+	void (*prepare)(struct rsv_ctx *c, void *arg);
+	/* Undo what the call did, or what prepare did if the call failed. */
+	void (*finish)(struct rsv_ctx *c, void *arg, int ok);
+	/* After a valid call: output reserved fields are zero (or -1). */
+	int (*out_zero)(struct rsv_ctx *c, const void *arg);
+} fuzz_cmds[] = {
+	{ VPM_CTL_VERSION, "VERSION", FUZZ_CTL, { EINVAL, EFAULT },
+	  .in = rsv_version },
+	{ VPM_CTL_ATTACH, "ATTACH", FUZZ_CTL, { EPERM, EINVAL, EBADF, EBUSY,
+						EINTR, EIO, ENOMEM, EFAULT,
+						EACCES, EROFS, ENXIO },
+	  .in = rsv_attach, .prepare = prep_attach, .finish = fin_attach },
+	{ VPM_CTL_DETACH, "DETACH", FUZZ_CTL, { EPERM, EINVAL, ENXIO, EBUSY,
+						EIO, EAGAIN, EFAULT },
+	  .in = rsv_detach, .prepare = prep_detach, .finish = fin_detach },
+	{ VPM_CTL_INFO, "INFO", FUZZ_CTL, { EINVAL, EFAULT, ENOMEM },
+	  .in = rsv_info, .prepare = prep_info, .out_zero = out_info },
+	{ VPM_CTL_STATS, "STATS", FUZZ_CTL, { EINVAL, EFAULT, ENOMEM },
+	  .in = rsv_stats },
+	{ VPM_CTL_FREELISTS, "FREELISTS", FUZZ_CTL, { EINVAL, EFAULT },
+	  .in = rsv_freelists, .prepare = prep_freelists,
+	  .out_zero = out_freelists },
+	{ VPM_IOC_INFO, "IOC_INFO", FUZZ_OBJ, { EFAULT },
+	  .in = rsv_none, .prepare = prep_ioc_info, .out_zero = out_ioc_info },
+	{ VPM_IOC_SYNC, "IOC_SYNC", FUZZ_OBJ, { EINVAL, EROFS, EIO, EBUSY,
+						EBADF, EFAULT },
+	  .in = rsv_sync },
+	{ VPM_IOC_SETSIZE, "IOC_SETSIZE", FUZZ_OBJ, { EINVAL, EFBIG,
+						      EOPNOTSUPP, ETXTBSY,
+						      EBADF, EROFS, EFAULT,
+						      EIO },
+	  .in = rsv_setsize, .prepare = prep_setsize },
+	{ VPM_IOC_HASPAGE, "IOC_HASPAGE", FUZZ_OBJ, { EINVAL, EFAULT },
+	  .in = rsv_haspage },
+	{ VPM_IOC_GETPAGES, "IOC_GETPAGES", FUZZ_OBJ, { EINVAL, EIO, ENOMEM,
+							EFAULT },
+	  .in = rsv_getpages, .prepare = prep_getpages },
+	{ VPM_IOC_MAPINFO, "IOC_MAPINFO", FUZZ_OBJ, { EINVAL, EIO, ENOMEM,
+						      EFAULT },
+	  .in = rsv_mapinfo, .prepare = prep_mapinfo },
+	{ VPM_IOC_STATS, "IOC_STATS", FUZZ_OBJ, { EINVAL, EFAULT, ENOMEM },
+	  .in = rsv_stats },
+};
+
+static struct {
+	int fd;
+	enum fuzz_dev dev;
+} fuzz_fds[24];
+static int nfuzz_fds;
+static atomic_ulong unexpected, succeeded;
 static unsigned long fuzz_total;
 static uint8_t *bad_page;	/* mapped PROT_NONE: a faulting address */
 
-static int documented(int cmdi, int err)
+static int fuzz_lookup(unsigned long cmd)
 {
 	size_t i;
 
-	if (cmdi < 0)
+	for (i = 0; i < ARRAY_SIZE(fuzz_cmds); i++)
+		if (fuzz_cmds[i].cmd == cmd)
+			return i;
+	return -1;
+}
+
+/* May command CMDI (-1: a number no device knows) fail with ERR on DEV? */
+static int documented(int cmdi, enum fuzz_dev dev, int err)
+{
+	size_t i;
+
+	if (cmdi < 0 || fuzz_cmds[cmdi].dev != dev)
 		return err == ENOTTY;
 	for (i = 0; i < ARRAY_SIZE(fuzz_cmds[cmdi].errs) &&
 	     fuzz_cmds[cmdi].errs[i]; i++)
 		if (fuzz_cmds[cmdi].errs[i] == err)
 			return 1;
-	/* A command of the other device, or on a non-vpm descriptor. */
-	return err == ENOTTY;
+	return 0;
 }
 
 /* Mutate a valid argument: mostly zero with a few chosen words set. */
@@ -408,7 +692,7 @@ static void fuzz_arg(uint64_t *s, uint8_t *buf, size_t size)
 			v = 0xffffffff;
 			break;
 		case 3:
-			v = fuzz_fds[splitmix(s) % nfuzz_fds];
+			v = fuzz_fds[splitmix(s) % nfuzz_fds].fd;
 			break;
 		case 4:
 			v = 4096 * (splitmix(s) % 64);
@@ -421,37 +705,69 @@ static void fuzz_arg(uint64_t *s, uint8_t *buf, size_t size)
 	}
 }
 
+/*
+ * A command of the table, or (one call in 14) any number of vpm's magic:
+ * the known numbers with another size or direction, and unknown ones.
+ */
+static unsigned long fuzz_pick(uint64_t *s)
+{
+	unsigned int i = splitmix(s) % (ARRAY_SIZE(fuzz_cmds) + 1);
+
+	if (i < ARRAY_SIZE(fuzz_cmds))
+		return fuzz_cmds[i].cmd;
+	return _IOC(splitmix(s) % 4, VPM_IOCTL_MAGIC, splitmix(s) % 0x40,
+		    splitmix(s) % 1024);
+}
+
+struct fuzz_worker {
+	uint64_t seed;
+	unsigned long calls;
+	uint64_t digest;	/* of the calls made, before the kernel saw them */
+};
+
+/* FNV-1a over N bytes at P, from H. */
+static uint64_t fuzz_fold(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Thread i makes its calls from its own generator, seeded by seed and i. */
 static void *fuzz_thread(void *arg)
 {
-	uint64_t seed = *(uint64_t *)arg;
+	struct fuzz_worker *w = arg;
 	uint64_t words[2048];
 	uint8_t *buf = (uint8_t *)words;
+	unsigned long c;
 
-	while (atomic_fetch_add(&calls, 1) < fuzz_total) {
-		int fd = fuzz_fds[splitmix(&seed) % nfuzz_fds];
-		int cmdi = splitmix(&seed) % (ARRAY_SIZE(fuzz_cmds) + 1);
-		unsigned long cmd;
+	for (c = 0; c < w->calls; c++) {
+		int fdi = splitmix(&w->seed) % nfuzz_fds;
+		int fd = fuzz_fds[fdi].fd;
+		unsigned long cmd = fuzz_pick(&w->seed);
+		int cmdi = fuzz_lookup(cmd);
 		void *argp = buf;
+		uint8_t kind;
 		int ret;
 
-		if (cmdi == (int)ARRAY_SIZE(fuzz_cmds)) {
-			cmdi = -1;
-			cmd = _IOC(splitmix(&seed) % 4, VPM_IOCTL_MAGIC,
-				   0x20 + splitmix(&seed) % 200,
-				   splitmix(&seed) % 1024);
-		} else {
-			cmd = fuzz_cmds[cmdi].cmd;
-		}
-		fuzz_arg(&seed, buf, _IOC_SIZE(cmd));
-		if (splitmix(&seed) % 50 == 0)
-			argp = splitmix(&seed) % 2 ? NULL : bad_page;
-		if (cmdi >= 0 && cmd == VPM_CTL_INFO && argp == buf) {
+		fuzz_arg(&w->seed, buf, _IOC_SIZE(cmd));
+		if (splitmix(&w->seed) % 50 == 0)
+			argp = splitmix(&w->seed) % 2 ? NULL : bad_page;
+		/* What a replay of the seed calls again (before addresses). */
+		kind = argp == buf ? 0 : argp ? 1 : 2;
+		w->digest = fuzz_fold(w->digest, &fdi, sizeof(fdi));
+		w->digest = fuzz_fold(w->digest, &cmd, sizeof(cmd));
+		w->digest = fuzz_fold(w->digest, &kind, sizeof(kind));
+		w->digest = fuzz_fold(w->digest, buf, kind ? 0 : _IOC_SIZE(cmd));
+		if (cmd == VPM_CTL_INFO && argp == buf) {
 			struct vpm_info *info = (struct vpm_info *)buf;
 
 			info->objects = (uintptr_t)(buf + 64);
 			info->count %= 8;
 		}
-		if (cmdi >= 0 && cmd == VPM_CTL_FREELISTS && argp == buf) {
+		if (cmd == VPM_CTL_FREELISTS && argp == buf) {
 			struct vpm_freelists *fl = (struct vpm_freelists *)buf;
 
 			fl->freelists = (uintptr_t)(buf + 64);
@@ -461,17 +777,17 @@ static void *fuzz_thread(void *arg)
 		if (!ret) {
 			atomic_fetch_add(&succeeded, 1);
 			/* Attached something: detach it again at once. */
-			if (cmdi >= 0 && cmd == VPM_CTL_ATTACH) {
+			if (cmd == VPM_CTL_ATTACH && fuzz_fds[fdi].dev == FUZZ_CTL) {
 				struct vpm_attach *a = (struct vpm_attach *)buf;
 
-				ctl_detach(fuzz_fds[0], a->id);
+				ctl_detach(fuzz_fds[0].fd, a->id);
 			}
 			continue;
 		}
-		if (!documented(cmdi, errno)) {
+		if (!documented(cmdi, fuzz_fds[fdi].dev, errno)) {
 			fprintf(stderr,
 				"vpmstress: fuzz: %s (0x%lx) on fd %d: unexpected %s\n",
-				cmdi >= 0 ? fuzz_cmds[cmdi].name : "random", cmd,
+				cmdi >= 0 ? fuzz_cmds[cmdi].name : "unknown", cmd,
 				fd, strerror(errno));
 			atomic_fetch_add(&unexpected, 1);
 		}
@@ -479,54 +795,247 @@ static void *fuzz_thread(void *arg)
 	return NULL;
 }
 
-static void fuzz_add(int fd)
+static void fuzz_add(int fd, enum fuzz_dev dev)
 {
-	if (fd >= 0 && nfuzz_fds < (int)ARRAY_SIZE(fuzz_fds))
-		fuzz_fds[nfuzz_fds++] = fd;
+	if (fd >= 0 && nfuzz_fds < (int)ARRAY_SIZE(fuzz_fds)) {
+		fuzz_fds[nfuzz_fds].fd = fd;
+		fuzz_fds[nfuzz_fds++].dev = dev;
+	}
+}
+
+/* --- fuzz: the reserved pass --- */
+
+/* Room for the largest argument, and more for a changed size. */
+#define RSV_ARG_BYTES	4096
+static_assert(sizeof(struct vpm_stats) + 8 <= RSV_ARG_BYTES &&
+	      sizeof(struct vpm_mapinfo) + 8 <= RSV_ARG_BYTES,
+	      "RSV_ARG_BYTES holds every argument");
+
+static unsigned long rsv_fields, rsv_refused, rsv_calls, rsv_out, rsv_enotty,
+		     rsv_bad;
+
+/*
+ * Command number CMD on FD with R's valid argument in ARG, word I of F (if
+ * any) set to V; undoes what the call did.  Returns 0 or the errno.
+ */
+static int rsv_call(struct rsv_ctx *c, const struct fuzz_cmd *r,
+		    unsigned long cmd, int fd, uint64_t *arg,
+		    const struct rsv_field *f, size_t i, uint64_t v)
+{
+	int ret, err;
+
+	memset(arg, 0, RSV_ARG_BYTES);
+	if (r->prepare)
+		r->prepare(c, arg);
+	if (f)
+		memcpy((uint8_t *)arg + f->off + i * f->stride, &v, f->size);
+	ret = ioctl(fd, cmd, arg);
+	err = ret ? errno : 0;
+	if (r->finish)
+		r->finish(c, arg, !ret);
+	return err;
+}
+
+static void rsv_fail(const char *name, const char *what, int err, int want)
+{
+	fprintf(stderr, "vpmstress: fuzz: reserved: %s %s: %s, want %s\n", name,
+		what, err ? strerror(err) : "succeeded",
+		want ? strerror(want) : "success");
+	rsv_bad++;
+}
+
+/*
+ * Command R with a valid argument must succeed; then with each reserved
+ * word non-zero, once its lowest and once its highest bit, it must fail
+ * with EINVAL.  A command sent to the other device, or with the size or
+ * the direction of its number changed, must fail with ENOTTY.
+ */
+static void rsv_command(struct rsv_ctx *c, const struct fuzz_cmd *r)
+{
+	int fd = r->dev == FUZZ_CTL ? c->ctl : c->obj;
+	int other = r->dev == FUZZ_CTL ? c->obj : c->ctl;
+	unsigned int dir = _IOC_DIR(r->cmd), size = _IOC_SIZE(r->cmd), d;
+	uint64_t arg[RSV_ARG_BYTES / 8];
+	const struct rsv_field *f;
+	char what[96], name[48];
+	size_t i, b;
+	int err, n;
+
+	err = rsv_call(c, r, r->cmd, fd, arg, NULL, 0, 0);
+	if (err) {
+		rsv_fail(r->name, "with a valid argument", err, 0);
+		return;
+	}
+	if (r->out_zero) {
+		n = r->out_zero(c, arg);
+		if (n < 0)
+			rsv_bad++;
+		else
+			rsv_out += n;
+	}
+	for (f = r->in; f->name; f++)
+		for (i = 0; i < rsv_count(f); i++) {
+			int refused = 1;
+
+			for (b = 0; b < 2; b++) {
+				uint64_t v = b ? 1ULL << (f->size * 8 - 1) : 1;
+
+				snprintf(what, sizeof(what), "%s=0x%llx",
+					 rsv_name(name, sizeof(name), f, i),
+					 (unsigned long long)v);
+				err = rsv_call(c, r, r->cmd, fd, arg, f, i, v);
+				rsv_calls++;
+				if (err != EINVAL) {
+					rsv_fail(r->name, what, err, EINVAL);
+					refused = 0;
+				}
+			}
+			rsv_fields++;
+			rsv_refused += refused;
+		}
+	err = rsv_call(c, r, r->cmd, other, arg, NULL, 0, 0);
+	rsv_enotty++;
+	if (err != ENOTTY)
+		rsv_fail(r->name, "on the other device", err, ENOTTY);
+	for (d = 0; d < 4; d++) {
+		if (d == dir)
+			continue;
+		snprintf(what, sizeof(what), "with direction %u", d);
+		err = rsv_call(c, r, _IOC(d, VPM_IOCTL_MAGIC, _IOC_NR(r->cmd), size),
+			       fd, arg, NULL, 0, 0);
+		rsv_enotty++;
+		if (err != ENOTTY)
+			rsv_fail(r->name, what, err, ENOTTY);
+	}
+	for (d = 0; d < 2; d++) {
+		snprintf(what, sizeof(what), "with size %u", d ? size + 8 : size - 8);
+		err = rsv_call(c, r, _IOC(dir, VPM_IOCTL_MAGIC, _IOC_NR(r->cmd),
+					  d ? size + 8 : size - 8), fd, arg,
+			       NULL, 0, 0);
+		rsv_enotty++;
+		if (err != ENOTTY)
+			rsv_fail(r->name, what, err, ENOTTY);
+	}
+}
+
+/* A regular file of SIZE bytes in /tmp, removed at once: its descriptor. */
+static int rsv_file(uint64_t size)
+{
+	char path[] = "/tmp/vpmstress-fuzz.XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	unlink(path);
+	if (ftruncate(fd, size)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The deterministic pass, before the random calls: every command of
+ * /dev/vpm and /dev/vpmN against every reserved field of its argument, on
+ * objects of its own (two 1 MiB files in /tmp).  Returns 0 if the kernel
+ * refused every one as it must.
+ */
+static int fuzz_reserved(int ctl)
+{
+	struct rsv_ctx c = { .ctl = ctl, .obj = -1, .obj_size = 1 << 20 };
+	unsigned int id;
+	char name[32];
+	int backing;
+	size_t i;
+
+	backing = rsv_file(c.obj_size);
+	c.spare = rsv_file(c.obj_size);
+	if (backing < 0 || c.spare < 0) {
+		report("create", "/tmp/vpmstress-fuzz", errno);
+		return 1;
+	}
+	if (attach_fd(ctl, backing, &id)) {
+		report("attach", "/tmp/vpmstress-fuzz", errno);
+		return 1;
+	}
+	snprintf(name, sizeof(name), "/dev/vpm%u", id);
+	c.obj = open(name, O_RDWR | O_CLOEXEC);
+	if (c.obj < 0) {
+		report("open", name, errno);
+		ctl_detach(ctl, id);
+		return 1;
+	}
+	for (i = 0; i < ARRAY_SIZE(fuzz_cmds); i++)
+		rsv_command(&c, &fuzz_cmds[i]);
+	close(c.obj);
+	if (ctl_detach(ctl, id))
+		report("detach", name, errno);
+	close(backing);
+	close(c.spare);
+	printf("fuzz: reserved pass over %zu commands: ", ARRAY_SIZE(fuzz_cmds));
+	printf("%lu of %lu reserved fields refused with EINVAL (%lu calls), ",
+	       rsv_refused, rsv_fields, rsv_calls);
+	printf("%lu output reserved fields zero, ", rsv_out);
+	printf("%lu foreign or misnumbered commands refused with ENOTTY, ",
+	       rsv_enotty);
+	printf("%lu bad\n", rsv_bad);
+	return rsv_bad ? 1 : 0;
 }
 
 static int cmd_fuzz(char **argv)
 {
-	uint64_t seed = strtoull(argv[4], NULL, 0), seeds[MAX_THREADS];
+	uint64_t seed = strtoull(argv[4], NULL, 0);
+	struct fuzz_worker workers[MAX_THREADS];
 	pthread_t tids[MAX_THREADS];
-	int n = atoi(argv[3]), i, p[2];
-	double start = now();
+	int fuzz_threads = atoi(argv[3]), i, p[2], bad;
+	uint64_t digest = 0xcbf29ce484222325ULL;
+	double start;
 	char name[32];
 
 	fuzz_total = strtoul(argv[2], NULL, 0);
-	if (n < 1 || n > MAX_THREADS)
+	if (fuzz_threads < 1 || fuzz_threads > MAX_THREADS)
 		return 2;
+	printf("fuzz: seed %llu\n", (unsigned long long)seed);
+	fflush(stdout);
 	bad_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 			-1, 0);
-	fuzz_add(open("/dev/vpm", O_RDWR | O_CLOEXEC));
+	fuzz_add(open("/dev/vpm", O_RDWR | O_CLOEXEC), FUZZ_CTL);
 	if (!nfuzz_fds) {
 		report("open", "/dev/vpm", errno);
 		return 1;
 	}
+	bad = fuzz_reserved(fuzz_fds[0].fd);
 	for (i = 0; i < 8; i++) {
 		snprintf(name, sizeof(name), "/dev/vpm%d", i);
-		fuzz_add(open(name, O_RDWR | O_CLOEXEC));
-		fuzz_add(open(name, O_RDONLY | O_CLOEXEC));
+		fuzz_add(open(name, O_RDWR | O_CLOEXEC), FUZZ_OBJ);
+		fuzz_add(open(name, O_RDONLY | O_CLOEXEC), FUZZ_OBJ);
 	}
-	fuzz_add(open("/dev/null", O_RDWR | O_CLOEXEC));
+	fuzz_add(open("/dev/null", O_RDWR | O_CLOEXEC), FUZZ_OTHER);
 	/* A scratch disk, so that some attaches succeed. */
-	fuzz_add(open("/dev/ram1", O_RDWR | O_CLOEXEC));
-	fuzz_add(open("/tmp", O_RDONLY | O_CLOEXEC));
+	fuzz_add(open("/dev/ram1", O_RDWR | O_CLOEXEC), FUZZ_OTHER);
+	fuzz_add(open("/tmp", O_RDONLY | O_CLOEXEC), FUZZ_OTHER);
 	if (!pipe(p))
-		fuzz_add(p[0]);
-	fuzz_add(socket(AF_UNIX, SOCK_STREAM, 0));
-	for (i = 0; i < n; i++) {
-		seeds[i] = seed * 104729 + i;
-		pthread_create(&tids[i], NULL, fuzz_thread, &seeds[i]);
+		fuzz_add(p[0], FUZZ_OTHER);
+	fuzz_add(socket(AF_UNIX, SOCK_STREAM, 0), FUZZ_OTHER);
+	/* The calls of each thread depend on the seed and its number only. */
+	start = now();
+	for (i = 0; i < fuzz_threads; i++) {
+		workers[i].seed = seed * 104729 + i;
+		workers[i].digest = digest;
+		workers[i].calls = fuzz_total / fuzz_threads +
+				   ((unsigned long)i < fuzz_total % fuzz_threads);
+		pthread_create(&tids[i], NULL, fuzz_thread, &workers[i]);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < fuzz_threads; i++) {
 		pthread_join(tids[i], NULL);
+		digest = fuzz_fold(digest, &workers[i].digest, sizeof(digest));
+	}
 	printf("fuzz: %lu ioctls by %d threads over %d descriptors in %.1f s, ",
-	       fuzz_total, n, nfuzz_fds, now() - start);
-	printf("seed %llu: %lu succeeded, %lu unexpected errnos\n",
-	       (unsigned long long)seed, (unsigned long)succeeded,
-	       (unsigned long)unexpected);
-	return unexpected ? 1 : 0;
+	       fuzz_total, fuzz_threads, nfuzz_fds, now() - start);
+	printf("seed %llu (calls %016llx): %lu succeeded, %lu unexpected errnos\n",
+	       (unsigned long long)seed, (unsigned long long)digest,
+	       (unsigned long)succeeded, (unsigned long)unexpected);
+	return bad || unexpected ? 1 : 0;
 }
 
 /* --- failnth --- */
@@ -554,16 +1063,26 @@ static int fn_open_object(void)
 	return fn_obj < 0 ? -1 : 0;
 }
 
-/* Set up what an operation needs, outside the injection window. */
+/*
+ * Set up what an operation needs, outside the injection window.  The sync
+ * gets dirty pages, so that it has writeback to do.
+ */
 static int fn_setup(const char *op)
 {
+	static char dirty[65536];
+
 	if (!strcmp(op, "attach"))
 		return 0;
 	if (ctl_attach(fn_ctl, fn_backing, &fn_id))
 		return -1;
 	if (!strcmp(op, "detach"))
 		return 0;
-	return fn_open_object();
+	if (fn_open_object())
+		return -1;
+	if (!strcmp(op, "ioc_sync") &&
+	    pwrite(fn_obj, dirty, sizeof(dirty), 0) != sizeof(dirty))
+		return -1;
+	return 0;
 }
 
 static void fn_cleanup(const char *op)
@@ -668,13 +1187,35 @@ static int fn_acceptable(const char *op, int err)
 			      !strcmp(op, "detach"));
 }
 
+/* More injection points than any operation reaches. */
+#define FN_MAX_POINTS	5000
+
+/*
+ * The operations walked.  Each must reach at least one injection point,
+ * or it tests nothing; those that allocate nothing say why, and must reach
+ * none (an allocation added there needs its failure handled, and tested).
+ */
+static const struct {
+	const char *op;
+	const char *no_alloc;
+} fn_ops[] = {
+	{ "attach", NULL },
+	{ "io", NULL },
+	{ "detach", NULL },
+	{ "version", "fills a structure on the stack" },
+	{ "info", NULL },
+	{ "stats", NULL },
+	{ "freelists", "copies queue lengths out from a structure on the stack" },
+	{ "ioc_info", "describes the object from memory, on the stack" },
+	{ "ioc_sync", NULL },
+	{ "ioc_haspage", "reads the block map made at attach" },
+	{ "ioc_getpages", NULL },
+	{ "ioc_mapinfo", NULL },
+	{ "ioc_stats", NULL },
+};
+
 static int cmd_failnth(char **argv)
 {
-	static const char * const ops[] = {
-		"attach", "io", "detach", "version", "info", "stats",
-		"freelists", "ioc_info", "ioc_sync", "ioc_haspage", "ioc_getpages",
-		"ioc_mapinfo", "ioc_stats",
-	};
 	unsigned long total = 0, bad = 0;
 	size_t o;
 
@@ -686,11 +1227,11 @@ static int cmd_failnth(char **argv)
 		report("open", fn_backing, errno);
 		return 1;
 	}
-	for (o = 0; o < ARRAY_SIZE(ops); o++) {
-		const char *op = ops[o];
+	for (o = 0; o < ARRAY_SIZE(fn_ops); o++) {
+		const char *op = fn_ops[o].op, *why = fn_ops[o].no_alloc;
 		unsigned int n, points = 0;
 
-		for (n = 1; n < 5000; n++) {
+		for (n = 1; n < FN_MAX_POINTS; n++) {
 			char val[16];
 			int fnfd, err;
 			ssize_t len;
@@ -731,11 +1272,23 @@ static int cmd_failnth(char **argv)
 			}
 			fn_cleanup(op);
 		}
-		printf("failnth %s: %u injection points\n", op, points);
+		printf("failnth %s: %u injection points%s%s%s\n", op, points,
+		       why ? " (none expected: " : "", why ? why : "",
+		       why ? ")" : "");
+		if (why ? points != 0 : points == 0) {
+			fprintf(stderr, "vpmstress: failnth %s: %u injection points, want %s\n",
+				op, points, why ? "none" : "at least one");
+			bad++;
+		}
+		if (n == FN_MAX_POINTS) {
+			fprintf(stderr, "vpmstress: failnth %s: still injecting after %u points\n",
+				op, n);
+			bad++;
+		}
 		total += points;
 	}
 	printf("failnth: %lu allocation failures injected over %zu operations, %lu bad results\n",
-	       total, ARRAY_SIZE(ops), bad);
+	       total, ARRAY_SIZE(fn_ops), bad);
 	return bad ? 1 : 0;
 }
 

@@ -2,11 +2,25 @@
 # On the debug kernel (KASAN, lockdep, kmemleak, fault injection; drivers
 # built in): the SMP races, the ioctl fuzzer, and systematic allocation
 # failures through fail-nth.  Any splat fails the run (the host reads the
-# log); leaks of vpm's allocations are reported by kmemleak.
+# log).  kmemleak is read from debugfs after fail-nth and again at the end
+# of the suite: a leak of vpm's, or kmemleak not running, fails the check.
 . /e2e/lib.sh
 
 D=/sys/kernel/debug
 figure() { echo "E2E INFO $*" >&9; }
+
+# run_figures PREFIX COMMAND...: COMMAND's summary lines become figures,
+# then its first complaints (lines "vpmstress: ..."); fails with the first
+# five when COMMAND fails.
+run_figures() {
+	prefix=$1
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	{ echo "$out" | grep -v '^vpmstress:'; echo "$out" | grep '^vpmstress:' | head -n 20; } |
+		while read -r line; do figure "$prefix$line"; done
+	[ "$rc" -eq 0 ] || { echo "$out" | grep '^vpmstress:' | head -n 5; return 1; }
+}
 
 # fail-nth must reach sleeping allocations and single pages too.
 for f in failslab fail_page_alloc; do
@@ -16,8 +30,18 @@ done
 echo N > $D/fail_page_alloc/ignore-gfp-highmem
 echo 0 > $D/fail_page_alloc/min-order
 
+# Load vpm afresh, whatever a check before left loaded or attached: one
+# failure must not fail the checks after it.
+vpm_reload() {
+	if vpm_loaded; then
+		vpmctl detach --all > /dev/null 2>&1
+		vpm_unload
+	fi
+	vpm_load "$@"
+}
+
 debug_kernel_races() {
-	vpm_load vpm_cache_entries=32 || return 1
+	vpm_reload vpm_cache_entries=32 || return 1
 	echo 7 > $D/vpm/steals_mtbf
 	echo 127 > $D/vpm/contend_mtbf
 	A=$(vpmctl attach /dev/vda) && B=$(vpmctl attach /dev/vdb) || return 1
@@ -33,31 +57,57 @@ debug_kernel_races() {
 }
 
 debug_kernel_fuzz() {
-	vpm_load || return 1
+	seed=${STRESS_FUZZ_SEED:-$(date +%s)}
+	figure "debug kernel fuzz seed $seed (replay: tools/e2e/run.sh --suite debug --debug-kernel --append STRESS_FUZZ_SEED=$seed 'debug_kernel_fuzz')"
+	vpm_reload || return 1
 	vpmctl attach /dev/ram2 > /dev/null && vpmctl attach --read-only /dev/ram3 > /dev/null || return 1
-	out=$(vpmstress fuzz 200000 4 "$(date +%s)") || { echo "$out"; return 1; }
-	figure "debug kernel $out"
+	run_figures "debug kernel " vpmstress fuzz "${STRESS_FUZZ_CALLS:-200000}" 4 "$seed" || return 1
 	vpmctl detach --all && vpm_unload
 }
 
+# kmemleak must be on, or a leak goes unseen: its debugfs file exists and
+# takes a scan (a disabled kmemleak refuses it with EPERM).
+kmemleak_active() {
+	[ -e $D/kmemleak ] || { echo "kmemleak: no $D/kmemleak"; return 1; }
+	echo scan > $D/kmemleak || { echo "kmemleak: disabled (scan refused)"; return 1; }
+	! dmesg | grep -q "memory leak detector disabled" ||
+		{ echo "kmemleak: disabled itself"; return 1; }
+}
+
+# Scan for leaks and fail on any in vpm.  An object is reported once it is
+# 5 s old and found unreferenced by two scans in a row.  A leak is vpm's
+# when a frame of its allocation names vpm, or is a bare address: after
+# rmmod the module's frames no longer resolve, and vpm.ko is the only
+# module of the debug kernel.
+kmemleak_no_vpm_leak() {
+	kmemleak_active || return 1
+	sleep 6
+	echo scan > $D/kmemleak && echo scan > $D/kmemleak || return 1
+	cat $D/kmemleak > /tmp/leaks
+	# "N V" (leaks, vpm's), then the first of vpm's on one line: its
+	# address, size and backtrace.
+	awk 'function end_leak() { if (mine && !v++) first = leak; mine = 0 }
+	     /^unreferenced object/ { end_leak(); n++; bt = 0; leak = $3 " " $4 " " $5; next }
+	     /^  backtrace/ { bt = 1; next }
+	     bt { leak = leak " " $1; if (/vpm|vnode_pager|vnp_/ || /^ +0x[0-9a-f]+$/) mine = 1 }
+	     END { end_leak(); print n + 0, v + 0; print first }' /tmp/leaks > /tmp/leaks.n
+	{ read -r n v; read -r first; } < /tmp/leaks.n
+	figure "kmemleak ($1): $n suspected leaks in the kernel, $v in vpm"
+	[ "$v" -eq 0 ] || { echo "kmemleak: $v leaks of vpm, the first: $first"; return 1; }
+}
+
 allocation_failures_are_clean() {
-	vpm_load || return 1
-	out=$(vpmstress failnth /dev/ram4) || { echo "$out"; return 1; }
-	echo "$out" | while read -r line; do figure "$line"; done
+	vpm_reload || return 1
+	run_figures "" vpmstress failnth /dev/ram4 || return 1
 	vpm_unload || return 1
 	# What vpm allocated is all freed: kmemleak finds none of it.
-	echo scan > $D/kmemleak
-	sleep 1
-	echo scan > $D/kmemleak
-	cat $D/kmemleak > /tmp/leaks
-	n=$(grep -c "unreferenced object" /tmp/leaks)
-	v=$(grep -cE "vpm|vnode_pager|vnp_" /tmp/leaks)
-	figure "kmemleak: $n suspected leaks in the kernel, $v in vpm"
-	[ "$v" -eq 0 ] || { grep -B2 -A12 -E "vpm|vnode_pager|vnp_" /tmp/leaks | head -30; return 1; }
+	kmemleak_no_vpm_leak "after fail-nth"
 }
 
 check debug_kernel_races debug_kernel_races
 check debug_kernel_fuzz debug_kernel_fuzz
 check allocation_failures_are_clean allocation_failures_are_clean
-vpm_loaded && vpm_unload
+vpm_loaded && { vpmctl detach --all > /dev/null 2>&1; vpm_unload; }
+# Whatever ran before, the races and the fuzzer included, left nothing.
+check kmemleak_finds_no_vpm_leak_at_the_end kmemleak_no_vpm_leak "end of the suite"
 true
