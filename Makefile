@@ -10,6 +10,8 @@
 #                   (the last part of make stress)
 #   make bench      vpm against the kernel's own paths: bench/results/
 #   make htmldocs   Documentation/ as HTML in Documentation/output/html
+#   make mutate     plant small bugs one at a time in a private copy and
+#                   check that the tests catch each (MUTATIONS=NAME...)
 #
 # KDIR defaults to the running kernel's build tree, else the installed
 # Debian 6.12 headers.  Everything that needs packages calls tools/setup.sh.
@@ -31,7 +33,7 @@ VPM_VERSION := $(shell sed -n 's/^.define VPM_VERSION_[A-Z]* //p' \
 TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat tools/e2e/vpmstress \
 	 tools/e2e/vpmbench tools/e2e/vpmfs tools/e2e/logreplay
 
-.PHONY: all module tools setup kunit e2e stress stress-kcsan bench demo check htmldocs clean version help \
+.PHONY: all module tools setup kunit e2e stress stress-kcsan bench demo check htmldocs mutate clean version help \
 	install uninstall dkms-install dkms-remove
 
 all: module tools
@@ -72,6 +74,9 @@ check:
 
 htmldocs:
 	tools/htmldocs.sh
+
+mutate:
+	tools/mutate.sh $(MUTATIONS)
 
 # --- installing ---
 # make install: the module for KDIR's kernel, vpmctl and its man page, the

@@ -102,23 +102,7 @@ static bool settled(struct ctx *c, pgoff_t index)
 static void dirty_pages(struct kunit *test, struct ctx *c, pgoff_t index,
 			unsigned int nr, u8 fill)
 {
-	u8 *buf = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
-	struct kvec kv = { .iov_base = buf, .iov_len = PAGE_SIZE };
-	struct iov_iter iter;
-	unsigned int i;
-
-	KUNIT_ASSERT_NOT_NULL(test, buf);
-	memset(buf, fill, PAGE_SIZE);
-	for (i = 0; i < nr; i++) {
-		iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, PAGE_SIZE);
-		KUNIT_ASSERT_EQ(test,
-				__vpm_data_copy(NULL, c->mapping,
-						(loff_t)(index + i)
-							<< PAGE_SHIFT,
-						PAGE_SIZE, &iter, 0, NULL, 0,
-						VPM_WRITE, NULL),
-				0);
-	}
+	vpm_test_write_pages(test, c->mapping, index, nr, fill);
 }
 
 static bool store_is(struct ctx *c, pgoff_t index, u8 fill)

@@ -7,8 +7,11 @@
  */
 
 #include <kunit/test.h>
+#include <linux/fs_context.h>
 #include <linux/mman.h>
+#include <linux/mount.h>
 #include <linux/pagemap.h>
+#include <linux/pseudo_fs.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
 
@@ -697,6 +700,101 @@ static void disabled_cache_maps_pages_directly(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_MISSES), 0);
 }
 
+/*
+ * A mapping that cannot write back (as ramfs): its dirty pages stay dirty
+ * after the writeback of a sync, so INVAL cannot drop them.
+ */
+#define VPM_TEST_NOWB_MAGIC 0x76706e77
+
+static int nowb_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, VPM_TEST_NOWB_MAGIC) ? 0 : -ENOMEM;
+}
+
+static struct file_system_type nowb_fs_type = {
+	.name = "vpm_test_nowb",
+	.init_fs_context = nowb_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+static int nowb_read_folio(struct file *file, struct folio *folio)
+{
+	folio_zero_range(folio, 0, folio_size(folio));
+	folio_end_read(folio, true);
+	return 0;
+}
+
+static const struct address_space_operations nowb_aops = {
+	.read_folio = nowb_read_folio,
+	.dirty_folio = noop_dirty_folio,
+};
+
+struct nowb {
+	struct vfsmount *mnt;
+	struct inode *inode;
+};
+
+static void nowb_free(void *data)
+{
+	struct nowb *nw = data;
+
+	iput(nw->inode);
+	kern_unmount(nw->mnt);
+}
+
+static struct address_space *nowb_mapping(struct kunit *test, loff_t size)
+{
+	struct nowb *nw = kunit_kzalloc(test, sizeof(*nw), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, nw);
+	nw->mnt = kern_mount(&nowb_fs_type);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, nw->mnt);
+	nw->inode = alloc_anon_inode(nw->mnt->mnt_sb);
+	if (IS_ERR(nw->inode)) {
+		kern_unmount(nw->mnt);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, nw->inode);
+	}
+	nw->inode->i_mapping->a_ops = &nowb_aops;
+	i_size_write(nw->inode, size);
+	vpm_test_defer(test, nowb_free, nw);
+	return nw->inode->i_mapping;
+}
+
+static void sync_inval_of_a_page_it_cannot_drop_is_ebusy(struct kunit *test)
+{
+	struct address_space *mapping = nowb_mapping(test, 4 * PAGE_SIZE);
+	struct vpm_cache *cache = vpm_test_cache_create(test, 8, 1);
+	struct vmap vml[VPM_MINVMAPS];
+	struct folio *folio;
+
+	KUNIT_ASSERT_EQ(test,
+			__vpm_map_pages(cache, mapping, PAGE_SIZE, PAGE_SIZE,
+					0, vml, VPM_MINVMAPS, NULL,
+					VPM_WRITE),
+			0);
+	memset(vml[0].vs_addr, 0x5a, PAGE_SIZE);
+	__vpm_unmap_pages(cache, vml, VPM_WRITE);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(cache, VPM_STAT_CACHED), 1);
+
+	KUNIT_EXPECT_EQ(test,
+			__vpm_sync_pages(cache, mapping, 0, 0, VPM_SYNC_INVAL),
+			-EBUSY);
+	/* The entry was released first; the dirty page stays, dirty. */
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(cache, VPM_STAT_CACHED), 0);
+	folio = filemap_get_folio(mapping, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(folio));
+	KUNIT_EXPECT_TRUE(test, folio_test_dirty(folio));
+	folio_put(folio);
+	/* Best effort (FREE, or INVAL with ASYNC) is not an error. */
+	KUNIT_EXPECT_EQ(test,
+			__vpm_sync_pages(cache, mapping, 0, 0,
+					 VPM_SYNC_INVAL | VPM_SYNC_ASYNC),
+			0);
+	KUNIT_EXPECT_EQ(test,
+			__vpm_sync_pages(cache, mapping, 0, 0, VPM_SYNC_FREE),
+			0);
+}
+
 static struct kunit_case vpm_api_cases[] = {
 	KUNIT_CASE(nseg_out_of_range_is_einval),
 	KUNIT_CASE(bad_offsets_and_direction_are_rejected),
@@ -722,6 +820,7 @@ static struct kunit_case vpm_api_cases[] = {
 	KUNIT_CASE(sync_reports_the_writeback_error),
 	KUNIT_CASE(sync_async_starts_writeback),
 	KUNIT_CASE(sync_inval_drops_pages_and_entries),
+	KUNIT_CASE(sync_inval_of_a_page_it_cannot_drop_is_ebusy),
 	KUNIT_CASE(sync_free_drops_clean_pages_only),
 	KUNIT_CASE(sync_dontneed_releases_entries_and_keeps_pages),
 	KUNIT_CASE(sync_destroy_discards_dirty_pages),

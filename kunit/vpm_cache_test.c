@@ -456,13 +456,62 @@ static void lookups_find_only_associated_pages(struct kunit *test)
 	folio_put(f1);
 }
 
+/*
+ * Random mode draws the freelist of each miss at random; the rotor walks
+ * them in order.  A random mode that fell back to the rotor would still
+ * spread the misses, but in order.
+ */
+static void random_mode_does_not_walk_the_freelists_in_order(struct kunit *test)
+{
+	struct ctx c = setup(test, 64, 4);
+	unsigned int i, prev = 0, in_order = 0;
+
+	c.cache->mode = VPMCACHE_RANDOM;
+	for (i = 0; i < 48; i++) {
+		struct vpmap *vpm = touch(test, &c, i, NULL);
+
+		KUNIT_ASSERT_NOT_NULL(test, vpm);
+		if (i && vpm->home == ((prev + 1) & 3))
+			in_order++;
+		prev = vpm->home;
+	}
+	/* The rotor: 47 of 47.  Random: about 12; 40 or more has p < 1e-16. */
+	KUNIT_EXPECT_LT(test, in_order, 40);
+}
+
+/*
+ * A fresh cache has its entries on the release queues: the first entry
+ * asked for without waiting comes from a flip of the queues.
+ */
+static void cold_cache_gives_an_entry_without_waiting(struct kunit *test)
+{
+	struct ctx c = setup(test, 4, 1);
+	struct folio *folio;
+	struct vpmap *vpm;
+	bool hit = true;
+
+	folio = read_mapping_folio(c.tm->mapping, 0, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, folio);
+	vpm = vpm_get_vpmap(c.cache, &folio->page, c.tm->mapping, 0, false,
+			    &hit);
+	if (!vpm) {
+		folio_put(folio);
+		KUNIT_FAIL_AND_ABORT(test, "no entry from a cold cache");
+	}
+	KUNIT_EXPECT_FALSE(test, hit);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_FLIPS), 1);
+	vpm_put_vpmap(c.cache, vpm);
+}
+
 static struct kunit_case vpm_cache_cases[] = {
 	KUNIT_CASE(miss_then_hit_for_the_same_page),
 	KUNIT_CASE(cached_entry_holds_exactly_one_reference),
 	KUNIT_CASE(first_use_flips_the_queues),
+	KUNIT_CASE(cold_cache_gives_an_entry_without_waiting),
 	KUNIT_CASE(freed_entries_go_to_the_release_queue_tail),
 	KUNIT_CASE(rotor_spreads_misses_across_freelists),
 	KUNIT_CASE(random_mode_spreads_misses),
+	KUNIT_CASE(random_mode_does_not_walk_the_freelists_in_order),
 	KUNIT_CASE(empty_freelist_moves_to_the_next),
 	KUNIT_CASE(exhausted_cache_waits_until_an_entry_is_freed),
 	KUNIT_CASE(exhausted_cache_maps_later_pages_uncached),

@@ -58,5 +58,7 @@ struct vpm_cache *vpm_test_cache_create(struct kunit *test,
 					unsigned long nentries,
 					unsigned int nfreelist);
 int vpm_test_folio_refs(struct vpm_test_mapping *tm, pgoff_t index);
+void vpm_test_write_pages(struct kunit *test, struct address_space *mapping,
+			  pgoff_t index, unsigned int nr, u8 fill);
 
 #endif /* _VPM_TEST_H */

@@ -205,3 +205,32 @@ int vpm_test_folio_refs(struct vpm_test_mapping *tm, pgoff_t index)
 	folio_put(folio);
 	return refs;
 }
+
+/**
+ * vpm_test_write_pages() - write whole pages through vpm, without reading
+ * @test: the test, failed if a copy fails
+ * @mapping: the pages' mapping
+ * @index: the first page
+ * @nr: how many
+ * @fill: the byte they are filled with
+ */
+void vpm_test_write_pages(struct kunit *test, struct address_space *mapping,
+			  pgoff_t index, unsigned int nr, u8 fill)
+{
+	u8 *buf = kunit_kmalloc(test, PAGE_SIZE, GFP_KERNEL);
+	struct kvec kv = { .iov_base = buf, .iov_len = PAGE_SIZE };
+	struct iov_iter iter;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(buf, fill, PAGE_SIZE);
+	for (i = 0; i < nr; i++) {
+		iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, PAGE_SIZE);
+		KUNIT_ASSERT_EQ(test,
+				__vpm_data_copy(NULL, mapping,
+						(loff_t)(index + i) << PAGE_SHIFT,
+						PAGE_SIZE, &iter, 0, NULL, 0,
+						VPM_WRITE, NULL),
+				0);
+	}
+}

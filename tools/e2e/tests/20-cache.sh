@@ -132,6 +132,101 @@ bad_parameter_type_fails_the_load() {
 	! vpm_loaded
 }
 
+# An object over a tmpfs file of SIZE bytes, pattern SEED: sets $OBJ.
+tmpfs_object() {
+	vpmpat gen "$2" "$1" > /tmp/cache-obj.bin || return 1
+	OBJ=$(vpmctl attach /tmp/cache-obj.bin)
+}
+
+# The object's own counters: 16 pages read the first time are 16 misses,
+# read again 16 hits; 4 of them written over are 4 hits more.
+object_counts_its_own_hits_and_misses() {
+	vpm_load || return 1
+	tmpfs_object 1048576 6 || { vpm_unload; return 1; }
+	(
+		dd if="$OBJ" of=/dev/null bs=64k count=1 2>/dev/null || exit 1
+		s=$(vpmctl stats "$OBJ")
+		expect misses "$(echo "$s" | value_of object.misses)" 16 || exit 1
+		expect hits "$(echo "$s" | value_of object.hits)" 0 || exit 1
+		dd if="$OBJ" of=/dev/null bs=64k count=1 2>/dev/null || exit 1
+		s=$(vpmctl stats "$OBJ")
+		expect misses_again "$(echo "$s" | value_of object.misses)" 16 || exit 1
+		expect hits_again "$(echo "$s" | value_of object.hits)" 16 || exit 1
+		dd if=/dev/zero of="$OBJ" bs=16k count=1 conv=notrunc 2>/dev/null || exit 1
+		s=$(vpmctl stats "$OBJ")
+		expect write_misses "$(echo "$s" | value_of object.misses)" 16 || exit 1
+		expect write_hits "$(echo "$s" | value_of object.hits)" 20
+	)
+	rc=$?
+	vpmctl detach "$OBJ"
+	vpm_unload
+	return $rc
+}
+
+# Shrinking an object releases the cache entries of the pages cut off
+# before they leave the page cache: none keeps a page nobody can reach.
+setsize_releases_the_entries_it_cuts_off() {
+	vpm_load || return 1
+	tmpfs_object 1048576 7 || { vpm_unload; return 1; }
+	(
+		dd if="$OBJ" of=/dev/null bs=64k 2>/dev/null || exit 1
+		expect cached "$(field $D/cache cached)" 256 || exit 1
+		r=$(field $D/cache released)
+		vpmctl setsize "$OBJ" 4096 || exit 1
+		expect cached_after "$(field $D/cache cached)" 1 || exit 1
+		expect released "$(field $D/cache released)" $((r + 255)) || exit 1
+		expect pages_cached "$(vpmctl stats "$OBJ" | value_of object.pages_cached)" 1
+	)
+	rc=$?
+	vpmctl detach "$OBJ"
+	expect cached_detached "$(field $D/cache cached)" 0 || rc=1
+	vpm_unload
+	return $rc
+}
+
+# One round of hits_under_steals_keep_every_write, seeds from $1.
+steal_round() {
+	tmpfs_object 16384 8 || return 1
+	for r in 1 2; do
+		vpmbench read "$OBJ" 4096 100000M > /dev/null 2>&1 &
+	done
+	for w in 0 1; do
+		vpmpat randwrite "$OBJ" $(($1 + w)) 40000 300 nosync \
+			$((w * 4096)) 4096 > /dev/null 2>&1 &
+	done
+	wait %3 %4
+	kill %1 %2
+	wait
+	rc=0
+	for w in 0 1; do
+		out=$(vpmpat verify "$OBJ" 8 $(($1 + w)) 40000 300 \
+			$((w * 4096)) 4096) || { echo "page $w: $out"; rc=1; }
+	done
+	out=$(vpmpat check "$OBJ" 8 8192 8192) || { echo "pages 2-3: $out"; rc=1; }
+	vpmctl detach "$OBJ" || rc=1
+	return $rc
+}
+
+# Writes that hit while other threads take the only entry over and over:
+# an entry found through the page index must be checked again under its
+# lock (same page, same mapping, same index), or a write that raced with
+# a steal lands in the page the entry was given meanwhile.  Two writers,
+# one page each, and two readers of all four pages; the last two pages
+# are never written, so a write that went astray there stays.  The race
+# needs both CPUs at once: four rounds.
+hits_under_steals_keep_every_write() {
+	vpm_load vpm_cache_entries=1 vpm_nfreelist=1 || return 1
+	rc=0
+	for round in 1 2 3 4; do
+		steal_round $((10 * round)) || { rc=1; echo "round $round"; break; }
+	done
+	s=$(vpmctl stats)
+	info "hits_under_steals_keep_every_write: hits $(echo "$s" | value_of cache.hits) misses $(echo "$s" | value_of cache.misses)" >&9
+	vpmctl detach --all 2>/dev/null
+	vpm_unload
+	return $rc
+}
+
 check cache_is_sized_from_ram cache_is_sized_from_ram
 check cache_file_has_every_counter cache_file_has_every_counter
 check freelists_file_lists_each_freelist freelists_file_lists_each_freelist
@@ -144,5 +239,8 @@ check huge_percent_is_clamped_with_a_warning huge_percent_is_clamped_with_a_warn
 check tiny_percent_is_clamped_to_64_mib tiny_percent_is_clamped_to_64_mib
 check disabled_cache_has_no_statistics disabled_cache_has_no_statistics
 check bad_parameter_type_fails_the_load bad_parameter_type_fails_the_load
+check object_counts_its_own_hits_and_misses object_counts_its_own_hits_and_misses
+check setsize_releases_the_entries_it_cuts_off setsize_releases_the_entries_it_cuts_off
+check hits_under_steals_keep_every_write hits_under_steals_keep_every_write
 vpm_loaded && vpm_unload
 true
