@@ -75,6 +75,7 @@ struct vnp_extent {
  * @limit: most extents the map may grow to
  * @blkbits: log2 of the file system's block size; 0 for no map (a block
  *	device, or the old path)
+ * @lookups: bmap() calls it took to build
  *
  * Built by vnp_extent_build() before the object is published, freed when
  * it is destroyed; read without locks in between.
@@ -85,6 +86,7 @@ struct vnp_extent_map {
 	unsigned int room;
 	unsigned int limit;
 	unsigned int blkbits;
+	u64 lookups;
 };
 
 /* vnode_pager_create() flags */

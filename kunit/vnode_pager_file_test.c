@@ -502,6 +502,71 @@ static void extent_map_takes_runs_in_order_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map.nr, 0);
 }
 
+/* Does every block of @file map in @vnp's extent map where bmap() says? */
+static void expect_map_matches_bmap(struct kunit *test,
+				    struct vnode_pager *vnp, struct file *file)
+{
+	struct inode *inode = file_inode(file);
+	unsigned int bits = inode->i_blkbits;
+	u64 nblocks = DIV_ROUND_UP(i_size_read(inode), 1U << bits), blk;
+
+	for (blk = 0; blk < nblocks; blk++) {
+		sector_t b = blk, s;
+
+		KUNIT_ASSERT_EQ(test, bmap(inode, &b), 0);
+		KUNIT_ASSERT_TRUE(test, vnp_extent_lookup(&vnp->extents, blk,
+							  &s, NULL));
+		if (!b) {
+			KUNIT_EXPECT_EQ(test, s, VNP_SECTOR_HOLE);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, s, b << (bits - SECTOR_SHIFT),
+				    "block %llu", blk);
+	}
+}
+
+static void written_file_is_mapped_by_extents_not_blocks(struct kunit *test)
+{
+	struct vfsmount *mnt = fs(test, ext4_4k);
+	struct file *a = vpm_test_create_file(test, mnt, "ext-a", 0);
+	struct file *b = vpm_test_create_file(test, mnt, "ext-b", 0);
+	struct vnode_pager *vnp;
+	int k;
+
+	/* 64 blocks in several extents, and a last partial page. */
+	for (k = 0; k < 8; k++) {
+		KUNIT_ASSERT_EQ(test, vpm_test_fill(test, a, k * 32768, 32768),
+				0);
+		KUNIT_ASSERT_EQ(test, vpm_test_fill(test, b, k * 4096, 4096), 0);
+	}
+	KUNIT_ASSERT_EQ(test, vpm_test_fill(test, a, 8 * 32768, 100), 0);
+	KUNIT_ASSERT_GE(test, runs(a, 8 * 32768 + 100), 2);
+	vnp = attach(test, a, 0);
+	KUNIT_EXPECT_EQ(test, vnp->path, VNODE_PAGER_BIO);
+	/* The swapon way: bmap() of block 0, then the last partial block. */
+	KUNIT_EXPECT_EQ(test, vnp->extents.lookups, 2);
+	expect_map_matches_bmap(test, vnp, a);
+	expect_pattern(test, vnp, 8 * 32768 - 4000, 4100);
+}
+
+static void file_with_holes_is_mapped_block_by_block(struct kunit *test)
+{
+	struct file *f = vpm_test_create_file(test, fs(test, ext4_4k),
+					      "walked", 0);
+	struct vnode_pager *vnp;
+
+	KUNIT_ASSERT_EQ(test, vpm_test_fill(test, f, 0, 8192), 0);
+	KUNIT_ASSERT_EQ(test, vpm_test_fill(test, f, 6 * 4096, 8192), 0);
+	vnp = attach(test, f, VNODE_PAGER_READONLY);
+	KUNIT_EXPECT_EQ(test, vnp->path, VNODE_PAGER_BIO);
+	/*
+	 * Block 0 for the swapon way, which SEEK_HOLE then rules out; the
+	 * four written blocks; the first of the hole, skipped by SEEK_DATA.
+	 */
+	KUNIT_EXPECT_EQ(test, vnp->extents.lookups, 6);
+	expect_map_matches_bmap(test, vnp, f);
+}
+
 /* A block the extent map does not place is an I/O error, never zeros. */
 static void block_outside_the_map_reads_as_eio(struct kunit *test)
 {
@@ -535,6 +600,8 @@ static void unwritten_extents_are_holes_for_readers_only(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
 	KUNIT_ASSERT_EQ(test, vfs_fallocate(f, 0, 0, 32 * 1024), 0);
+	/* Written blocks around unwritten ones, contiguous on the disk. */
+	KUNIT_ASSERT_EQ(test, vpm_test_fill(test, f, 0, 4096), 0);
 	KUNIT_ASSERT_EQ(test, vpm_test_fill(test, f, 8192, 4096), 0);
 	vnp = attach(test, f, 0);
 	KUNIT_EXPECT_EQ(test, vnp->path, VNODE_PAGER_OLD);
@@ -634,6 +701,8 @@ static struct kunit_case vnode_pager_file_cases[] = {
 	KUNIT_CASE(extent_map_merges_contiguous_runs),
 	KUNIT_CASE(extent_map_splits_where_the_disk_jumps),
 	KUNIT_CASE(extent_map_takes_runs_in_order_only),
+	KUNIT_CASE(written_file_is_mapped_by_extents_not_blocks),
+	KUNIT_CASE(file_with_holes_is_mapped_block_by_block),
 	KUNIT_CASE(block_outside_the_map_reads_as_eio),
 	KUNIT_CASE(unwritten_extents_are_holes_for_readers_only),
 	KUNIT_CASE(append_only_file_is_not_written),

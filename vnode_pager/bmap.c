@@ -19,14 +19,29 @@
  *
  * The map is an array of extents sorted by file block, each a run of
  * blocks contiguous on the disk (or a run of holes); lookups bisect it.
+ *
+ * A file with no hole and no unwritten extent, on ext4 or XFS with blocks
+ * of a page, is mapped the way swapon maps it: the file system's
+ * ->swap_activate (iomap_swapfile_activate()) reports its extents, one
+ * call per extent rather than per block, and refuses shared, inline and
+ * unallocated ones.  Those extents do not tell written from unwritten, so
+ * that way is taken only when SEEK_HOLE finds no hole before the end of
+ * the file while the file's page cache stays empty (after eviction a page
+ * leaves a shadow entry behind, so an empty mapping means no page was
+ * there to make an unwritten extent look like data).  Every other file is
+ * walked block by block.
  */
 
 #include <linux/blkdev.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/rbtree.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/swap.h>
 
 #include "internal.h"
 
@@ -198,6 +213,99 @@ static loff_t vnp_hole_end(struct file *file, loff_t pos, loff_t size)
 	return min(data, size);
 }
 
+/* Open the backing file again, for our own SEEK_DATA/SEEK_HOLE. */
+static struct file *vnp_open_seeker(struct vnode_pager *vnp)
+{
+	return dentry_open(&vnp->backing->f_path, O_RDONLY | O_LARGEFILE,
+			   vnp->backing->f_cred);
+}
+
+/* Can the file system's swap_activate map this file, without side effects? */
+static bool vnp_swap_mappable(struct inode *inode, loff_t size,
+			      u64 *lookups)
+{
+	unsigned long magic = inode->i_sb->s_magic;
+	sector_t b = 0;
+
+	/* swap_info_struct counts pages in an unsigned int. */
+	if (!inode->i_mapping->a_ops->swap_activate ||
+	    inode->i_blkbits != PAGE_SHIFT || size < PAGE_SIZE ||
+	    size >> PAGE_SHIFT > UINT_MAX)
+		return false;
+	/* Their ->swap_activate is iomap_swapfile_activate(), nothing more. */
+	if (magic != EXT4_SUPER_MAGIC && magic != XFS_SUPER_MAGIC)
+		return false;
+	/* bmap() says 0 for every block of a reflinked XFS file. */
+	(*lookups)++;
+	return !bmap(inode, &b) && b;
+}
+
+/* Move the extents swap_activate reported into @map; frees them. */
+static int vnp_take_swap_extents(struct vnp_extent_map *map,
+				 struct swap_info_struct *sis, u64 *next)
+{
+	struct rb_node *node = rb_first(&sis->swap_extent_root);
+	int err = 0;
+
+	while (node) {
+		struct swap_extent *se = rb_entry(node, struct swap_extent,
+						  rb_node);
+
+		node = rb_next(node);
+		if (!err && se->start_page != *next)
+			err = -EINVAL;
+		if (!err)
+			err = vnp_extent_add(map, se->start_page, se->nr_pages,
+					     se->start_block <<
+					     (PAGE_SHIFT - SECTOR_SHIFT));
+		*next = se->start_page + se->nr_pages;
+		rb_erase(&se->rb_node, &sis->swap_extent_root);
+		kfree(se);
+	}
+	return err;
+}
+
+/*
+ * Map the whole pages of a file with no hole the swapon way.  Returns the
+ * number of pages mapped (the file's whole pages), or 0 with @map empty
+ * when the file is to be walked block by block.
+ */
+static u64 vnp_extent_swap(struct vnode_pager *vnp, struct file *seeker)
+{
+	struct vnp_extent_map *map = &vnp->extents;
+	struct file *file = vnp->backing;
+	struct inode *inode = file_inode(file);
+	struct address_space *fmap = file->f_mapping;
+	u64 pages = vnp->size >> PAGE_SHIFT, next = 0;
+	struct swap_info_struct *sis;
+	sector_t span;
+	int err;
+
+	if (!vnp_swap_mappable(inode, vnp->size, &map->lookups) ||
+	    !mapping_empty(fmap))
+		return 0;
+	/* No hole, and no unwritten extent, which SEEK_HOLE calls a hole. */
+	if (vfs_llseek(seeker, 0, SEEK_HOLE) < (loff_t)(pages << PAGE_SHIFT))
+		return 0;
+	sis = kzalloc(sizeof(*sis), GFP_KERNEL);
+	if (!sis)
+		return 0;
+	sis->bdev = inode->i_sb->s_bdev;
+	sis->max = pages;
+	sis->swap_extent_root = RB_ROOT;
+	err = inode->i_mapping->a_ops->swap_activate(sis, file, &span);
+	if (err >= 0 && sis->bdev != inode->i_sb->s_bdev)
+		err = -EXDEV;
+	err = vnp_take_swap_extents(map, sis, &next) ?: min(err, 0);
+	kfree(sis);
+	/* Every whole page, and still no page that could hide a hole. */
+	if (err || next != pages || !mapping_empty(fmap)) {
+		vnp_extent_map_free(map);
+		return 0;
+	}
+	return pages;
+}
+
 /**
  * vnp_extent_build() - read a file's extent map, once, at attach
  * @vnp: the pager; @vnp->backing is a regular file with bmap(), whose
@@ -205,8 +313,10 @@ static loff_t vnp_hole_end(struct file *file, loff_t pos, loff_t size)
  * @holes: holes may be mapped (read-only objects); else a hole fails
  * @why: set to the reason when the file cannot be paged by bios
  *
- * Walks every block of the file with bmap(), merging runs contiguous on
- * the disk, and skips over holes as SEEK_DATA reports them.
+ * Takes the file system's extents where it can (see the top of this
+ * file), else walks every block of the file with bmap(), merging runs
+ * contiguous on the disk, and skips over holes as SEEK_DATA reports them.
+ * @vnp->extents.lookups counts the bmap() calls.
  *
  * Context: process context, may sleep; interruptible by a fatal signal.
  * Return: 0 with @vnp->extents filled in; -ENODATA with @why set for a
@@ -220,8 +330,8 @@ int vnp_extent_build(struct vnode_pager *vnp, bool holes, const char **why)
 	unsigned int bits = inode->i_blkbits;
 	loff_t size = vnp->size;
 	u64 nblocks = DIV_ROUND_UP_ULL(size, 1ULL << bits);
-	struct file *seeker = NULL;
-	u64 block = 0;
+	struct file *seeker;
+	u64 block;
 	int err = 0;
 
 	map->blkbits = bits;
@@ -229,6 +339,13 @@ int vnp_extent_build(struct vnode_pager *vnp, bool holes, const char **why)
 	map->limit = min_t(u64, UINT_MAX,
 			   (totalram_pages() << PAGE_SHIFT) / 64 /
 			   sizeof(struct vnp_extent));
+	seeker = vnp_open_seeker(vnp);
+	if (IS_ERR(seeker)) {
+		map->blkbits = 0;
+		return PTR_ERR(seeker);
+	}
+	/* Whole pages the swapon way; what is left (or all) block by block. */
+	block = vnp_extent_swap(vnp, seeker);
 	while (block < nblocks && !err) {
 		sector_t b = block;
 		loff_t end;
@@ -239,6 +356,7 @@ int vnp_extent_build(struct vnode_pager *vnp, bool holes, const char **why)
 			break;
 		}
 		cond_resched();
+		map->lookups++;
 		if (bmap(inode, &b)) {
 			*why = "the file system has no block map";
 			err = -ENODATA;
@@ -249,16 +367,6 @@ int vnp_extent_build(struct vnode_pager *vnp, bool holes, const char **why)
 					     b << (bits - SECTOR_SHIFT));
 			block++;
 			continue;
-		}
-		if (!seeker) {
-			seeker = dentry_open(&vnp->backing->f_path,
-					     O_RDONLY | O_LARGEFILE,
-					     vnp->backing->f_cred);
-			if (IS_ERR(seeker)) {
-				err = PTR_ERR(seeker);
-				seeker = NULL;
-				break;
-			}
 		}
 		end = vnp_hole_end(seeker, block << bits, size);
 		/* Whole blocks of zeros; a block with data in it is data. */
@@ -275,8 +383,7 @@ int vnp_extent_build(struct vnode_pager *vnp, bool holes, const char **why)
 			block = next;
 		}
 	}
-	if (seeker)
-		fput(seeker);
+	fput(seeker);
 	if (err == -E2BIG)
 		*why = "too many extents";
 	if (err)
