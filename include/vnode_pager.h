@@ -96,8 +96,9 @@ struct vnp_extent_map {
  * struct vnode_pager - a pager object (the seed's vn_pager)
  * @link: entry on vnode_pager_list, under vnode_pager_list_lock
  * @id: number of the object, unique while it lives
- * @backing: the backing file: our own open of a block device, or a
- *	reference on the caller's regular file
+ * @backing: the backing file: our own open of the block device or of the
+ *	regular file (its f_wb_err is the object's cursor of the file's
+ *	writeback errors)
  * @bdev: the block device bios go to; NULL on the old path
  * @inode: the pseudo inode; its i_mapping is the object's page cache
  * @size: size of the object in bytes (the seed's vnp_size); changed under
@@ -145,7 +146,7 @@ struct vnode_pager *vnode_pager_create(struct file *backing,
 				       unsigned int flags);
 int vnode_pager_destroy(struct vnode_pager *vnp, bool force);
 int vnode_pager_flush(struct vnode_pager *vnp, bool datasync);
-int vnode_pager_write_begin(struct vnode_pager *vnp);
+int vnode_pager_write_begin(struct vnode_pager *vnp, bool update_time);
 void vnode_pager_write_end(struct vnode_pager *vnp);
 bool vnode_pager_dead(struct vnode_pager *vnp);
 void vnode_pager_add_debugfs(struct vnode_pager *vnp, struct dentry *dir);

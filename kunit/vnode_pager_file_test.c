@@ -353,6 +353,7 @@ static void setsize_shrinks_and_zeroes_the_tail(struct kunit *test)
 	struct folio *folio;
 	u8 *p;
 
+	f = vpm_test_stop_writing(test, ext4_4k, "shrink", f);
 	expect_pattern(test, vnp, 0, 16 * 1024);
 	KUNIT_ASSERT_EQ(test, vnode_pager_setsize(vnp, 5000), 0);
 	KUNIT_EXPECT_EQ(test, i_size_read(vnp->inode), 5000);
@@ -638,6 +639,7 @@ static void setsize_leaves_no_stale_page_in_the_file(struct kunit *test)
 	struct vnode_pager *vnp = attach(test, f, 0);
 	struct folio *folio;
 
+	f = vpm_test_stop_writing(test, ext4_4k, "tail", f);
 	pager_fill(test, vnp, 4096, 100, 0x77);
 	KUNIT_ASSERT_EQ(test, vnode_pager_setsize(vnp, 4096 + 200), 0);
 	/* The file system's zeroed copy of the last page is gone. */
@@ -660,6 +662,9 @@ static void setsize_refused_while_another_writer_holds_the_file(struct kunit *te
 	struct vnode_pager *vnp = attach(test, f, 0);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, other);
+	/* The attacher's own descriptor is a writer too. */
+	KUNIT_EXPECT_EQ(test, vnode_pager_setsize(vnp, 5000), -ETXTBSY);
+	vpm_test_stop_writing(test, ext4_4k, "writer", f);
 	KUNIT_EXPECT_EQ(test, vnode_pager_setsize(vnp, 5000), -ETXTBSY);
 	KUNIT_EXPECT_EQ(test, i_size_read(vnp->inode), 16 * 1024);
 	KUNIT_EXPECT_EQ(test, i_size_read(file_inode(f)), 16 * 1024);

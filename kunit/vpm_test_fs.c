@@ -12,6 +12,7 @@
 #include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/fcntl.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/major.h>
 #include <linux/mount.h>
@@ -93,6 +94,32 @@ struct file *vpm_test_create_file(struct kunit *test, struct vfsmount *mnt,
 	if (size)
 		KUNIT_ASSERT_EQ(test, vpm_test_fill(test, file, 0, size), 0);
 	return file;
+}
+
+/**
+ * vpm_test_stop_writing() - close a file made by vpm_test_create_file()
+ * @test: the test
+ * @mnt: its file system
+ * @name: its name
+ * @file: the file, open for writing; closed now, for good
+ *
+ * An attached file may only change its size while nobody else has it open
+ * for writing, as after vpmctl attach has exited.
+ *
+ * Return: the same file open read-only, closed when the test ends.
+ */
+struct file *vpm_test_stop_writing(struct kunit *test, struct vfsmount *mnt,
+				   const char *name, struct file *file)
+{
+	struct file *ro = file_open_root_mnt(mnt, name, O_RDONLY | O_LARGEFILE,
+					     0);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ro);
+	vpm_test_defer(test, vpm_test_fput, ro);
+	kunit_release_action(test, vpm_test_fput, file);
+	/* A kthread's last fput is deferred: the writer goes now. */
+	flush_delayed_fput();
+	return ro;
 }
 
 /**

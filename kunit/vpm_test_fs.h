@@ -15,6 +15,8 @@ static inline u8 vpm_test_file_pattern(loff_t pos)
 struct vfsmount *vpm_test_mount_ubd(int index);
 struct file *vpm_test_create_file(struct kunit *test, struct vfsmount *mnt,
 				  const char *name, loff_t size);
+struct file *vpm_test_stop_writing(struct kunit *test, struct vfsmount *mnt,
+				   const char *name, struct file *file);
 int vpm_test_fill(struct kunit *test, struct file *file, loff_t pos,
 		  loff_t len);
 struct file *vpm_test_open_bdev(struct kunit *test, dev_t dev);

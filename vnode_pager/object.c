@@ -330,6 +330,10 @@ static int vnode_pager_deny_writes(struct vnode_pager *vnp)
 	} else {
 		inode->i_flags |= S_SWAPFILE;
 		vnp->denied_writes = true;
+		/* Direct I/O started before the mark ends first. */
+		inode_dio_wait(inode);
+		/* The size nobody can change any more. */
+		vnp->size = i_size_read(inode);
 	}
 	inode_unlock(inode);
 	return err;
@@ -359,6 +363,19 @@ static const char *vnode_pager_bio_refusal(struct vnode_pager *vnp)
 	struct super_block *sb = inode->i_sb;
 	struct fileattr fa = { };
 
+	/*
+	 * Only file systems known to keep a file's blocks where bmap() says
+	 * and to read back what is there: exfat, for one, maps blocks past a
+	 * file's valid size that it reads as zeros.
+	 */
+	switch (sb->s_magic) {
+	case EXT4_SUPER_MAGIC:	/* ext2, ext3, ext4 */
+	case XFS_SUPER_MAGIC:
+	case F2FS_SUPER_MAGIC:
+		break;
+	default:
+		return "not a file system known to keep blocks in place (ext2/3/4, XFS, f2fs)";
+	}
 	if (!inode->i_mapping->a_ops->bmap)
 		return "the file system has no block map";
 	if (!sb->s_bdev)
@@ -452,7 +469,19 @@ static int vnode_pager_open_file(struct vnode_pager *vnp, struct file *file)
 	if (!(vnp->flags & VNODE_PAGER_READONLY) &&
 	    (IS_APPEND(inode) || IS_IMMUTABLE(inode)))
 		return -EPERM;
-	vnp->backing = get_file(file);
+	/*
+	 * An open of our own: its error cursor (f_wb_err) is the object's,
+	 * not the attacher's, and the attacher's descriptor counts as
+	 * another writer (see vnode_pager_truncate_backing()).
+	 */
+	vnp->backing = dentry_open(&file->f_path, O_LARGEFILE |
+				   (vnp->flags & VNODE_PAGER_READONLY ?
+				    O_RDONLY : O_RDWR), file->f_cred);
+	if (IS_ERR(vnp->backing)) {
+		path = PTR_ERR(vnp->backing);
+		vnp->backing = NULL;
+		return path;
+	}
 	vnp->size = i_size_read(inode);
 	path = vnode_pager_choose_path(vnp, &why);
 	if (path < 0) {
@@ -616,14 +645,16 @@ int vnode_pager_flush(struct vnode_pager *vnp, bool datasync)
 		err = blkdev_issue_flush(vnp->bdev);
 	if (!err && S_ISREG(file_inode(vnp->backing)->i_mode))
 		err = vfs_fsync(vnp->backing, datasync);
-	if (err)
+	/* -EINVAL: a file system without fsync, nothing was lost. */
+	if (err && err != -EINVAL)
 		mapping_set_error(vnode_pager_mapping(vnp), err);
 	return err;
 }
 
 /**
- * vnode_pager_write_begin() - a write(2) to the object is starting
+ * vnode_pager_write_begin() - a copy of a write(2) to the object is starting
  * @vnp: the pager, not read-only
+ * @update_time: the first copy of the write(2): move the file's times
  *
  * For a regular file paged by bios: waits while its file system is
  * frozen, and moves the file's mtime and ctime, as a write(2) to the file
@@ -634,7 +665,7 @@ int vnode_pager_flush(struct vnode_pager *vnp, bool datasync)
  * Context: process context, may sleep.
  * Return: 0, or the error of updating the times.
  */
-int vnode_pager_write_begin(struct vnode_pager *vnp)
+int vnode_pager_write_begin(struct vnode_pager *vnp, bool update_time)
 {
 	struct file *file = vnp->backing;
 	int err;
@@ -642,6 +673,8 @@ int vnode_pager_write_begin(struct vnode_pager *vnp)
 	if (!vnp->denied_writes)
 		return 0;
 	sb_start_write(file_inode(file)->i_sb);
+	if (!update_time)
+		return 0;
 	err = file_update_time(file);
 	if (err)
 		sb_end_write(file_inode(file)->i_sb);
@@ -649,8 +682,8 @@ int vnode_pager_write_begin(struct vnode_pager *vnp)
 }
 
 /**
- * vnode_pager_write_end() - a write(2) begun by vnode_pager_write_begin()
- *	is over
+ * vnode_pager_write_end() - a copy begun by vnode_pager_write_begin() is
+ *	over
  * @vnp: the pager
  */
 void vnode_pager_write_end(struct vnode_pager *vnp)
@@ -752,8 +785,8 @@ static int vnode_pager_truncate_backing(struct vnode_pager *vnp,
 	/*
 	 * Our own S_SWAPFILE mark is lifted under the inode lock only, which
 	 * keeps out write(2) and truncate; fallocate tests the mark before it
-	 * takes the lock, so nobody else may have the file open for writing
-	 * (our backing file is the one writer counted).
+	 * takes the lock, so nobody else may have the file open for writing,
+	 * the attacher included (our own open is the one writer counted).
 	 */
 	err = mnt_want_write_file(file);
 	if (err)
@@ -774,11 +807,13 @@ static int vnode_pager_truncate_backing(struct vnode_pager *vnp,
 /*
  * A file system zeroes the tail of the new last block through its own page
  * cache when it truncates: write that page and drop it, then dirty ours
- * again, so that the last write of the block is ours and the file system
- * keeps no copy to write over it later.
+ * again and write it, so that the last write of the block is ours and the
+ * file system keeps no copy to write over it later.  A copy that cannot be
+ * dropped (somebody maps the file) is logged; the truncation stands.
  */
 static int vnode_pager_sync_backing_tail(struct vnode_pager *vnp, loff_t eof)
 {
+	struct address_space *mapping = vnode_pager_mapping(vnp);
 	struct address_space *fmap = vnp->backing->f_mapping;
 	struct folio *folio;
 	int err;
@@ -787,16 +822,19 @@ static int vnode_pager_sync_backing_tail(struct vnode_pager *vnp, loff_t eof)
 	if (!err)
 		err = invalidate_inode_pages2_range(fmap, eof >> PAGE_SHIFT,
 						    ULONG_MAX);
-	folio = vpm_filemap_get_folio(vnode_pager_mapping(vnp),
-				      eof >> PAGE_SHIFT);
-	if (!IS_ERR(folio)) {
-		folio_lock(folio);
-		if (folio->mapping && folio_test_uptodate(folio))
-			folio_mark_dirty(folio);
-		folio_unlock(folio);
-		folio_put(folio);
-	}
-	return err;
+	if (err)
+		pr_warn("%pD: its page cache keeps a copy of the last page (%d)\n",
+			vnp->backing, err);
+	folio = vpm_filemap_get_folio(mapping, eof >> PAGE_SHIFT);
+	if (IS_ERR(folio))
+		return 0;
+	folio_lock(folio);
+	if (folio->mapping && folio_test_uptodate(folio))
+		folio_mark_dirty(folio);
+	folio_unlock(folio);
+	folio_put(folio);
+	/* Ours goes to the disk now, before the size change is flushed. */
+	return filemap_write_and_wait_range(mapping, eof, eof + PAGE_SIZE - 1);
 }
 
 /* Shrink an object from @old to @nsize bytes: see vnode_pager_setsize(). */
@@ -812,8 +850,16 @@ static int vnode_pager_shrink(struct vnode_pager *vnp, loff_t old,
 	err = filemap_write_and_wait_range(mapping, eof, LLONG_MAX);
 	if (err)
 		return err;
-	/* From here on, nothing beyond @nsize is written back. */
+	/*
+	 * From here on, nothing beyond @nsize is written back: writeback
+	 * reads the size after it marks a folio under writeback, so once
+	 * what is under writeback now is done, no bio can reach the blocks
+	 * the truncation frees.
+	 */
 	i_size_write(inode, nsize);
+	/* Orders the size before the writeback flags it waits on. */
+	smp_mb();
+	filemap_fdatawait_range(mapping, eof, LLONG_MAX);
 	err = vnode_pager_truncate_backing(vnp, nsize);
 	if (err) {
 		i_size_write(inode, old);

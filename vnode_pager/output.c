@@ -167,31 +167,39 @@ static int vnp_wb_page(struct page *page, struct writeback_control *wbc,
 #endif
 
 /*
- * Bios of a file-backed object write to the file's file system: none once
- * it is frozen.  Like the file system's own writeback, they hold off only
- * the last stage of a freeze (SB_FREEZE_FS), so that writers waiting on
- * the dirty limits can still finish and let the freeze go on.  Background
- * writeback leaves the pages dirty for later; a sync waits for the thaw.
- * (On the old path the file system's own write path does this.)  Returns
- * false to skip this writeback.
+ * Writeback of a file-backed object writes to the file's file system:
+ * none once it is frozen.  Only the fsync of an object (a data-integrity
+ * writeback that is not sync(2)) waits for the thaw; background writeback
+ * and sync(2) leave the pages dirty for later, so that one frozen file
+ * system never holds up the flusher that writes every object back.  Bios
+ * hold off only the last stage of a freeze (SB_FREEZE_FS), as the file
+ * system's own writeback does; on the old path vfs_iter_write() takes the
+ * file system's freeze protection itself.  Returns false to skip this
+ * writeback; *@held says whether vnp_wb_end() must let go.
  */
 static bool vnp_wb_start(struct vnode_pager *vnp,
-			 struct writeback_control *wbc)
+			 struct writeback_control *wbc, bool *held)
 {
 	struct inode *binode = file_inode(vnp->backing);
+	struct super_block *sb = binode->i_sb;
+	bool wait = wbc->sync_mode == WB_SYNC_ALL && !wbc->for_sync;
 
+	*held = false;
+	if (!S_ISREG(binode->i_mode))
+		return true;
 	if (!vnp->denied_writes)
-		return true;
-	if (wbc->sync_mode == WB_SYNC_ALL) {
-		sb_start_intwrite(binode->i_sb);
-		return true;
-	}
-	return sb_start_intwrite_trylock(binode->i_sb);
+		return wait || READ_ONCE(sb->s_writers.frozen) == SB_UNFROZEN;
+	if (wait)
+		sb_start_intwrite(sb);
+	else if (!sb_start_intwrite_trylock(sb))
+		return false;
+	*held = true;
+	return true;
 }
 
-static void vnp_wb_end(struct vnode_pager *vnp)
+static void vnp_wb_end(struct vnode_pager *vnp, bool held)
 {
-	if (vnp->denied_writes)
+	if (held)
 		sb_end_intwrite(file_inode(vnp->backing)->i_sb);
 }
 
@@ -200,8 +208,8 @@ static void vnp_wb_end(struct vnode_pager *vnp)
  * @mapping: the object's page cache
  * @wbc: what to write
  *
- * Context: process context, may sleep; waits while the backing file's
- * file system is frozen, for a sync (background writeback skips it).
+ * Context: process context, may sleep; for an fsync, waits while the
+ * backing file's file system is frozen (other writeback skips it).
  * Return: 0, or -EIO when a page could not be written (it stays dirty).
  */
 int vnode_pager_writepages(struct address_space *mapping,
@@ -210,9 +218,10 @@ int vnode_pager_writepages(struct address_space *mapping,
 	struct vnp_wb wb = { .vnp = vnp_of(mapping), .max = VNP_MAX_BATCH };
 	struct folio *one_folio;
 	enum vnp_result one_res;
+	bool held;
 	int err = 0;
 
-	if (!vnp_wb_start(wb.vnp, wbc))
+	if (!vnp_wb_start(wb.vnp, wbc, &held))
 		return 0;
 	wb.folios = kmalloc_array(wb.max, sizeof(*wb.folios), GFP_NOIO);
 	wb.res = kmalloc_array(wb.max, sizeof(*wb.res), GFP_NOIO);
@@ -241,6 +250,6 @@ int vnode_pager_writepages(struct address_space *mapping,
 		kfree(wb.folios);
 		kfree(wb.res);
 	}
-	vnp_wb_end(wb.vnp);
+	vnp_wb_end(wb.vnp, held);
 	return err ?: wb.ret;
 }

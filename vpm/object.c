@@ -208,10 +208,6 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (vnode_pager_dead(obj->vnp))
 		return -EIO;
 	count = min_t(loff_t, count, size - pos);
-	/* Waits for a frozen file system; moves the file's mtime, once. */
-	err = vnode_pager_write_begin(obj->vnp);
-	if (err)
-		return err;
 	while (count && !err) {
 		size_t before = iov_iter_count(from);
 		struct vpm_copy_count cc = { .vml = vml, .nseg = VPM_MAXVMAPS };
@@ -233,8 +229,17 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		    (len >= PAGE_SIZE || pos + len >= size))
 			fetch = 0;
 
+		/*
+		 * Waits for a frozen file system and moves the file's mtime
+		 * (the first time); held for the copy only, never across the
+		 * dirty throttling, which may wait for writeback.
+		 */
+		err = vnode_pager_write_begin(obj->vnp, !done);
+		if (err)
+			break;
 		err = __vpm_data_copy(vpm_cache, mapping, pos, len, from,
 				      fetch, NULL, 0, VPM_WRITE, &cc);
+		vnode_pager_write_end(obj->vnp);
 		vpm_object_count(obj, cc.hits, cc.misses);
 		n = before - iov_iter_count(from);
 		pos += n;
@@ -245,7 +250,6 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			break;
 		cond_resched();
 	}
-	vnode_pager_write_end(obj->vnp);
 	iocb->ki_pos = pos;
 	if (done && (iocb->ki_flags & IOCB_DSYNC)) {
 		err = vpm_object_sync(iocb->ki_filp, iocb->ki_pos - done, done,
@@ -287,7 +291,10 @@ int vpm_object_sync(struct file *file, loff_t off, size_t len,
 	if (err == -EIO || err == -ENOSPC)
 		err = 0;
 	err2 = vnode_pager_flush(of->obj->vnp, datasync);
+	/* As file_check_and_advance_wb_err(): one report per descriptor. */
+	spin_lock(&file->f_lock);
 	err = errseq_check_and_advance(&mapping->wb_err, &of->wb_err) ?: err;
+	spin_unlock(&file->f_lock);
 	return err ?: err2;
 }
 
