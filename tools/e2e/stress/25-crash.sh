@@ -44,6 +44,8 @@ ML=65536			# longest write
 FSZ=$((8 * MB))			# the delalloc file, f
 GSZ=$((4 * MB))			# the committed file, g
 NSZ=$((GSZ - 3 * 4096 - 1234))	# g after the shrink
+HSZ=$((1 * MB))			# the sparse file, h (the old path)
+HGROW=$((3 * MB + 777))		# h after the growth
 mkdir -p $CR
 
 # The sysfs directory of a block device node.
@@ -170,7 +172,17 @@ write_phase() {
 	done
 	vpmctl setsize "$G" $NSZ || { echo "setsize $NSZ failed"; return 1; }
 	vpmpat sync "$G" && mark b1 || return 1
-	vpmctl detach "$F" && vpmctl detach "$G" && umount /mnt || return 1
+	# h: sparse, so attached for writing it takes the old path, which
+	# can grow it; the new tail is written and the whole made durable.
+	: > /mnt/h && truncate -s $HSZ /mnt/h &&
+		vpmpat fill /mnt/h 9 0 $((HSZ / 2)) nosync > /dev/null || return 1
+	H=$(vpmctl attach /mnt/h) || return 1
+	figure "crash $FS: /mnt/h attached as $H, path $(stat_of "$H" object.path)"
+	vpmctl setsize "$H" $HGROW || { echo "setsize $HGROW failed"; return 1; }
+	vpmpat fill "$H" 10 $HSZ $((HGROW - HSZ)) nosync > /dev/null &&
+		vpmpat sync "$H" && mark g1 || return 1
+	vpmctl detach "$F" && vpmctl detach "$G" && vpmctl detach "$H" &&
+		umount /mnt || return 1
 	figure "crash $FS: log-writes status $(dmsetup status lw)"
 	dmsetup remove lw
 }
@@ -192,7 +204,10 @@ references() {
 			return 1
 		k=$((k + 1))
 	done
-	cp $CR/g.2 $CR/g.b && truncate -s $NSZ $CR/g.b
+	cp $CR/g.2 $CR/g.b && truncate -s $NSZ $CR/g.b || return 1
+	rm -f $CR/h.g && truncate -s $HGROW $CR/h.g &&
+		vpmpat fill $CR/h.g 9 0 $((HSZ / 2)) nosync > /dev/null &&
+		vpmpat fill $CR/h.g 10 $HSZ $((HGROW - HSZ)) nosync > /dev/null
 }
 
 # check_mark CASE MARK FILE SIZE BASE [SEED N]: the replayed FILE must hold it.
@@ -250,17 +265,24 @@ replay_phase() {
 	else
 		bad setsize_unaligned "b1: $(cat $CR/out)"
 	fi
+	if replay g1 > $CR/out 2>&1; then
+		check_mark setsize_grow g1 /mnt/h $HGROW $CR/h.g
+		unreplay setsize_grow g1
+	else
+		bad setsize_grow "g1: $(cat $CR/out)"
+	fi
 	if replay dm-log-writes-end > $CR/out 2>&1; then
 		note replay_end "$LAST"
 		check_mark replay_end end /mnt/f $FSZ $CR/f.3
 		check_mark replay_end end /mnt/g $NSZ $CR/g.b
+		check_mark replay_end end /mnt/h $HGROW $CR/h.g
 		unreplay replay_end dm-log-writes-end
 	else
 		bad replay_end "end: $(cat $CR/out)"
 	fi
 }
 
-CASES="committed_file unflushed_control delalloc_file setsize_unaligned replay_end"
+CASES="committed_file unflushed_control delalloc_file setsize_unaligned setsize_grow replay_end"
 
 # One file system's run, whose results the checks below read.
 crash_run() {
@@ -289,7 +311,7 @@ crash_run() {
 	for d in cd cl cr; do
 		nullb_remove $d 2>/dev/null
 	done
-	rm -f $CR/f.* $CR/g.*
+	rm -f $CR/f.* $CR/g.* $CR/h.*
 	touch "$CR/$FS.done"
 }
 
