@@ -568,6 +568,60 @@ static void file_with_holes_is_mapped_block_by_block(struct kunit *test)
 	expect_map_matches_bmap(test, vnp, f);
 }
 
+/* --- a file system whose bmap() fails once --- */
+
+static const struct address_space_operations *real_aops;
+static sector_t failing_block;
+static int failing_count;
+
+/* bmap() of the file system, but 0 (as iomap_bmap() on an error) once. */
+static sector_t bmap_fails_once(struct address_space *mapping, sector_t block)
+{
+	if (block == failing_block && !failing_count++)
+		return 0;
+	return real_aops->bmap(mapping, block);
+}
+
+static void restore_aops(void *inode)
+{
+	((struct inode *)inode)->i_mapping->a_ops = real_aops;
+}
+
+static void free_aops(void *ops)
+{
+	kfree(ops);
+}
+
+static void failed_bmap_is_never_read_as_zeros(struct kunit *test)
+{
+	struct file *f = vpm_test_create_file(test, fs(test, ext4_1k),
+					      "badmap", 16 * 1024);
+	struct inode *inode = file_inode(f);
+	struct vnode_pager *vnp;
+	struct address_space_operations *ops = kmemdup((const void *)inode->i_mapping->a_ops,
+						       sizeof(*ops), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	vpm_test_defer(test, free_aops, ops);
+	real_aops = inode->i_mapping->a_ops;
+	ops->bmap = bmap_fails_once;
+	failing_block = 5;
+	failing_count = 0;
+	inode->i_mapping->a_ops = ops;
+	vpm_test_defer(test, restore_aops, inode);
+	/* The file has data there: not a hole, so not a bio-path file. */
+	vnp = attach(test, f, VNODE_PAGER_READONLY);
+	KUNIT_EXPECT_EQ(test, failing_count, 1);
+	KUNIT_EXPECT_EQ(test, vnp->path, VNODE_PAGER_OLD);
+	expect_pattern(test, vnp, 0, 16 * 1024);
+	KUNIT_EXPECT_EQ(test, vnode_pager_stat(vnp, VNP_STAT_HOLE_BLOCKS), 0);
+	detach(test, vnp);
+	/* Once the file system answers, the same file takes the bios. */
+	vnp = attach(test, f, VNODE_PAGER_READONLY);
+	KUNIT_EXPECT_EQ(test, vnp->path, VNODE_PAGER_SMALL_BLOCK);
+	expect_pattern(test, vnp, 0, 16 * 1024);
+}
+
 /* A block the extent map does not place is an I/O error, never zeros. */
 static void block_outside_the_map_reads_as_eio(struct kunit *test)
 {
@@ -708,6 +762,7 @@ static struct kunit_case vnode_pager_file_cases[] = {
 	KUNIT_CASE(extent_map_takes_runs_in_order_only),
 	KUNIT_CASE(written_file_is_mapped_by_extents_not_blocks),
 	KUNIT_CASE(file_with_holes_is_mapped_block_by_block),
+	KUNIT_CASE(failed_bmap_is_never_read_as_zeros),
 	KUNIT_CASE(block_outside_the_map_reads_as_eio),
 	KUNIT_CASE(unwritten_extents_are_holes_for_readers_only),
 	KUNIT_CASE(append_only_file_is_not_written),
