@@ -222,17 +222,24 @@ check_mark() {
 	fi
 }
 
+# at_mark CASE MARK FILE SIZE BASE [SEED N]: replay to MARK, check FILE.
+at_mark() {
+	c=$1 m=$2
+	shift 2
+	if replay "$m" > $CR/out 2>&1; then
+		check_mark "$c" "$m" "$@"
+		unreplay "$c" "$m"
+	else
+		bad "$c" "$m: $(cat $CR/out)"
+	fi
+}
+
 replay_phase() {
 	note replay_end "marks: $(logreplay --log /dev/cl --list-marks | tr '\n' ' ')"
 	k=1
 	while [ $k -le 3 ]; do
-		if replay "a$k" > $CR/out 2>&1; then
-			check_mark delalloc_file "a$k" /mnt/f $FSZ $CR/f.$((k - 1)) \
-				$((700 + k)) "$NW"
-			unreplay delalloc_file "a$k"
-		else
-			bad delalloc_file "a$k: $(cat $CR/out)"
-		fi
+		at_mark delalloc_file "a$k" /mnt/f $FSZ $CR/f.$((k - 1)) \
+			$((700 + k)) "$NW"
 		k=$((k + 1))
 	done
 	k=1
@@ -250,27 +257,12 @@ replay_phase() {
 		else
 			bad unflushed_control "c-pre$k: $(cat $CR/out)"
 		fi
-		if replay "c$k" > $CR/out 2>&1; then
-			check_mark committed_file "c$k" /mnt/g $GSZ $CR/g.$((k - 1)) \
-				$((800 + k)) "$NW"
-			unreplay committed_file "c$k"
-		else
-			bad committed_file "c$k: $(cat $CR/out)"
-		fi
+		at_mark committed_file "c$k" /mnt/g $GSZ $CR/g.$((k - 1)) \
+			$((800 + k)) "$NW"
 		k=$((k + 1))
 	done
-	if replay b1 > $CR/out 2>&1; then
-		check_mark setsize_unaligned b1 /mnt/g $NSZ $CR/g.b
-		unreplay setsize_unaligned b1
-	else
-		bad setsize_unaligned "b1: $(cat $CR/out)"
-	fi
-	if replay g1 > $CR/out 2>&1; then
-		check_mark setsize_grow g1 /mnt/h $HGROW $CR/h.g
-		unreplay setsize_grow g1
-	else
-		bad setsize_grow "g1: $(cat $CR/out)"
-	fi
+	at_mark setsize_unaligned b1 /mnt/g $NSZ $CR/g.b
+	at_mark setsize_grow g1 /mnt/h $HGROW $CR/h.g
 	if replay dm-log-writes-end > $CR/out 2>&1; then
 		note replay_end "$LAST"
 		check_mark replay_end end /mnt/f $FSZ $CR/f.3
