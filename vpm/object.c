@@ -5,8 +5,11 @@
  * An object is a pager object (vnode_pager) published as a misc device
  * named after its number.  read, write, their vector and positioned forms
  * go through vpm_data_copy(), two pages at a time; llseek uses the
- * object's size; fsync writes back with vpm_sync_pages() and flushes the
- * device's cache; ioctls inspect and drive the pager and the cache.
+ * object's size; fsync writes back with vpm_sync_pages(), flushes the
+ * device's cache (and fsyncs a backing file) and reports the writeback
+ * errors this descriptor has not seen (an errseq_t per open file, as the
+ * page cache keeps f_wb_err); ioctls inspect and drive the pager and the
+ * cache.
  *
  * Lifetime: objects are on vpm_objects, under vpm_objects_lock, from
  * attach to detach.  An open /dev/vpmN counts in @open_count and holds the
