@@ -215,7 +215,7 @@ want e2e && { "$VPM_ROOT/tools/e2e/run.sh" || true
 	      "$VPM_ROOT/tools/e2e/run.sh" --kver 6.1 || true
 	      results+=" e2e e2e-6.1"; }
 want stress && { "$VPM_ROOT/tools/stress.sh" || true
-		 results+=" stress pressure debug-debug debug-kcsan"; }
+		 results+=" stress pressure stress-6.1 pressure-6.1 debug-debug debug-kcsan"; }
 
 # Each part's counts, checked against tools/expected-counts: a part that
 # left no result or ran another number of checks fails once more.

@@ -8,6 +8,8 @@
 #               under I/O, SMP races on a tiny cache, 50 load/unload
 #               cycles, 200,000 fuzzed ioctls
 #   pressure    Debian's kernel in 256 MiB: the shrinker gives memory back
+#   stress-6.1, pressure-6.1
+#               the same two on Debian's 6.1 kernel
 #   debug       a KASAN/lockdep/fault-injection kernel (tools/debug-kernel.sh):
 #               the races, the fuzzer, and fail-nth allocation failures
 #   kcsan       the same on its KCSAN variant (make stress-kcsan): a data
@@ -23,7 +25,7 @@ set -uo pipefail
 VPM_TOOL=stress
 . "$(dirname "$0")/lib.sh"
 
-PARTS="stress pressure debug-debug debug-kcsan"
+PARTS="stress pressure stress-6.1 pressure-6.1 debug-debug debug-kcsan"
 # A part that does not run now must not pass on an older run's result.
 for part in $PARTS; do
 	rm -f "$VPM_RESULTS/$part.counts"
@@ -32,6 +34,8 @@ done
 rc=0
 "$VPM_ROOT/tools/e2e/run.sh" --suite stress || rc=1
 "$VPM_ROOT/tools/e2e/run.sh" --suite pressure --mem 256M || rc=1
+"$VPM_ROOT/tools/e2e/run.sh" --suite stress --kver 6.1 || rc=1
+"$VPM_ROOT/tools/e2e/run.sh" --suite pressure --mem 256M --kver 6.1 || rc=1
 if [ -x "$VPM_ROOT/tools/debug-kernel.sh" ]; then
 	"$VPM_ROOT/tools/e2e/run.sh" --suite debug --debug-kernel || rc=1
 	"$VPM_ROOT/tools/e2e/run.sh" --suite debug --kcsan-kernel || rc=1

@@ -142,9 +142,10 @@ long vnode_pager_stat(struct vnode_pager *vnp, enum vnode_pager_stat stat)
 	long sum = 0;
 	int cpu;
 
+	/* Racy sums by design: other CPUs count on meanwhile. */
 	for_each_possible_cpu(cpu)
-		sum += vnp ? per_cpu_ptr(vnp->stats, cpu)[stat] :
-			     per_cpu(vnode_pager_global, cpu)[stat];
+		sum += vnp ? READ_ONCE(per_cpu_ptr(vnp->stats, cpu)[stat]) :
+			     READ_ONCE(per_cpu(vnode_pager_global, cpu)[stat]);
 	return sum;
 }
 

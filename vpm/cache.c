@@ -801,8 +801,9 @@ long vpm_cache_stat(struct vpm_cache *cache, enum vpm_stat stat)
 	long sum = 0;
 	int cpu;
 
+	/* A racy sum by design: other CPUs count on meanwhile. */
 	for_each_possible_cpu(cpu)
-		sum += per_cpu_ptr(cache->cpu, cpu)->stats[stat];
+		sum += READ_ONCE(per_cpu_ptr(cache->cpu, cpu)->stats[stat]);
 	return sum;
 }
 

@@ -91,8 +91,9 @@ static void vpm_object_sum(struct vpm_object *obj, u64 *hits, u64 *misses)
 	*hits = 0;
 	*misses = 0;
 	for_each_possible_cpu(cpu) {
-		*hits += per_cpu_ptr(obj->counts, cpu)->hits;
-		*misses += per_cpu_ptr(obj->counts, cpu)->misses;
+		/* Racy sums by design: other CPUs count on meanwhile. */
+		*hits += READ_ONCE(per_cpu_ptr(obj->counts, cpu)->hits);
+		*misses += READ_ONCE(per_cpu_ptr(obj->counts, cpu)->misses);
 	}
 }
 
