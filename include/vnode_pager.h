@@ -45,7 +45,10 @@ enum vnode_pager_stat {
 	VNP_STAT_BAD_PAGES,	/* pages beyond the end, skipped */
 	/* pages per bio, power-of-two buckets: 1, 2, 3-4, ..., 257+ */
 	VNP_STAT_HIST0,
-	VNP_STAT_NR = VNP_STAT_HIST0 + 10,
+	VNP_STAT_FAULTS = VNP_STAT_HIST0 + 10,	/* page faults served */
+	VNP_STAT_MAJOR_FAULTS,	/* faults that paged in */
+	VNP_STAT_MKWRITES,	/* first writes to mapped pages */
+	VNP_STAT_NR,
 };
 
 #define VNP_HIST_BUCKETS	10
@@ -148,6 +151,8 @@ int vnode_pager_destroy(struct vnode_pager *vnp, bool force);
 int vnode_pager_flush(struct vnode_pager *vnp, bool datasync);
 int vnode_pager_write_begin(struct vnode_pager *vnp, bool update_time);
 void vnode_pager_write_end(struct vnode_pager *vnp);
+int vnode_pager_fault_begin(struct vnode_pager *vnp);
+void vnode_pager_fault_end(struct vnode_pager *vnp);
 bool vnode_pager_dead(struct vnode_pager *vnp);
 void vnode_pager_add_debugfs(struct vnode_pager *vnp, struct dentry *dir);
 int vnode_pager_setsize(struct vnode_pager *vnp, loff_t nsize);
@@ -170,6 +175,47 @@ void vnp_extent_map_free(struct vnp_extent_map *map);
 int vnode_pager_getpages(struct vnode_pager *vnp, pgoff_t index,
 			 unsigned int behind, unsigned int ahead,
 			 unsigned int *pages, unsigned int *bios);
+int vnode_pager_getpages_window(struct vnode_pager *vnp, pgoff_t index,
+				unsigned int *behind, unsigned int *ahead,
+				unsigned int *pages, unsigned int *bios);
 extern unsigned int vnode_pager_cluster;
+
+/*
+ * vnode_pager/fault.c: fault read-around, FreeBSD's vm_fault numbers
+ * (VM_FAULT_READ_AHEAD_MIN, VM_FAULT_READ_AHEAD_MAX with a 1 MiB maxphys,
+ * VM_FAULT_READ_DEFAULT).
+ */
+#define VNP_FAULT_AHEAD_MIN	7
+#define VNP_FAULT_AHEAD_MAX	255
+#define VNP_FAULT_CLUSTER	16
+
+/* A mapping's madvise() hint (VM_RAND_READ, VM_SEQ_READ). */
+enum vnp_fault_hint {
+	VNP_FAULT_NORMAL,
+	VNP_FAULT_RANDOM,
+	VNP_FAULT_SEQUENTIAL,
+};
+
+/**
+ * struct vnp_fault_ra - read-around state of one mapping
+ * @next: the page a sequential fault comes to next (FreeBSD's next_read)
+ * @ahead: pages the last sequential fault asked to read ahead (FreeBSD's
+ *	read_ahead); 0 after a fault that was not sequential
+ */
+struct vnp_fault_ra {
+	pgoff_t next;
+	unsigned int ahead;
+};
+
+struct vm_area_struct;
+
+void vnp_fault_window(struct vnp_fault_ra *ra, enum vnp_fault_hint hint,
+		      pgoff_t index, pgoff_t first, pgoff_t last,
+		      unsigned int *behind, unsigned int *ahead);
+void vnp_fault_done(struct vnp_fault_ra *ra, pgoff_t index,
+		    unsigned int ahead);
+void vnp_fault_clamp(struct vnode_pager *vnp, pgoff_t index,
+		     unsigned int *behind, unsigned int *ahead);
+int vnode_pager_mmap(struct vnode_pager *vnp, struct vm_area_struct *vma);
 
 #endif /* _VNODE_PAGER_H */

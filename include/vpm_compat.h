@@ -191,4 +191,26 @@ static inline void vpm_shrinker_free(struct shrinker *s)
 }
 #endif
 
+/*
+ * 6.8, "mm: add a mapping_set_stable_writes helper": before, only a whole
+ * super block can ask for stable pages, and vpm's pseudo file system is
+ * shared by every object: pages under writeback may change there.
+ */
+static inline void vpm_mapping_set_stable_writes(struct address_space *m)
+{
+#ifdef VPM_HAVE_MAPPING_STABLE_WRITES
+	mapping_set_stable_writes(m);
+#endif
+}
+
+/*
+ * 6.5, "splice: Add a func to do a splice from an O_DIRECT file without
+ * ITER_PIPE" (copy_splice_read()); generic_file_splice_read() went then.
+ */
+#ifdef VPM_HAVE_COPY_SPLICE_READ
+#define vpm_splice_read copy_splice_read
+#else
+#define vpm_splice_read generic_file_splice_read
+#endif
+
 #endif /* _VPM_COMPAT_H */

@@ -246,6 +246,9 @@ static inline void vpm_stat_add(struct vpm_cache *cache, enum vpm_stat stat,
  * @nseg: in: entries in @vml, VPM_MINVMAPS..VPM_MAXVMAPS
  * @ra: in: when reading, start asynchronous read-ahead with this state
  *	at a page marked for it, as filemap_read() does; or NULL
+ * @nofault: in: copy with page faults disabled (the pages may be locked,
+ *	and the user memory a mapping of them): a fault ends the copy short,
+ *	with -EFAULT, for the caller to fault the memory in and call again
  * @hits: out: pages mapped through their existing cache entry
  * @misses: out: pages that took an entry from a freelist
  */
@@ -253,6 +256,7 @@ struct vpm_copy_count {
 	struct vmap *vml;
 	int nseg;
 	struct file_ra_state *ra;
+	bool nofault;
 	unsigned int hits;
 	unsigned int misses;
 };

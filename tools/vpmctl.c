@@ -432,7 +432,7 @@ static const char * const pager_names[VPM_PSTAT_NR] = {
 	"hole_blocks", "io_errors", "retries", "bad_pages", "bio_pages_1",
 	"bio_pages_2", "bio_pages_4", "bio_pages_8", "bio_pages_16",
 	"bio_pages_32", "bio_pages_64", "bio_pages_128", "bio_pages_256",
-	"bio_pages_more",
+	"bio_pages_more", "faults", "major_faults", "mkwrites",
 };
 
 static unsigned int watch_seconds, watch_count;

@@ -257,29 +257,31 @@ static unsigned int vnp_read_async(struct vnode_pager *vnp,
 /*
  * Page in @req (locked, not uptodate) and a window around it; wait for the
  * part up to and including @req, read the rest ahead.  Ends the read of
- * @req.  Returns its result, and the pages and bios used.
+ * @req.  Returns its result; *@behind and *@ahead, the pages wanted on
+ * either side, become the pages read there, and *@bios the bios used.
  */
 static int vnode_pager_input(struct vnode_pager *vnp, struct folio *req,
-			     unsigned int behind, unsigned int ahead,
-			     unsigned int *pages, unsigned int *bios)
+			     unsigned int *behind, unsigned int *ahead,
+			     unsigned int *bios)
 {
+	unsigned int nb = min(*behind, VNP_MAX_BATCH - 1);
+	unsigned int na = min(*ahead, VNP_MAX_BATCH);
 	struct folio **win;
 	unsigned int n, r, i;
 	struct vnp_io *io;
 	int err = 0;
 
 	/* The synchronous part and the read-ahead part are one batch each. */
-	behind = min(behind, VNP_MAX_BATCH - 1);
-	ahead = min(ahead, VNP_MAX_BATCH);
-	win = kmalloc_array(behind + 1 + ahead, sizeof(*win), GFP_NOIO);
+	win = kmalloc_array(nb + 1 + na, sizeof(*win), GFP_NOIO);
 	if (!win) {
-		behind = 0;
-		ahead = 0;
+		nb = 0;
+		na = 0;
 		win = &req;
 	}
-	n = vnp_window(vnp, req, behind, ahead, win, &r);
+	n = vnp_window(vnp, req, nb, na, win, &r);
 	vnp_count_input(vnp, n);
-	*pages = n;
+	*behind = r;
+	*ahead = n - r - 1;
 	*bios = 0;
 
 	if (vnp->path == VNODE_PAGER_OLD) {
@@ -325,28 +327,33 @@ int vnode_pager_read_folio(struct file *file, struct folio *folio)
 {
 	struct vnode_pager *vnp = vnp_of(folio->mapping);
 	unsigned int cluster = READ_ONCE(vnode_pager_cluster);
-	unsigned int behind = cluster / 4, pages, bios;
+	unsigned int behind = cluster / 4, ahead = cluster - 1 - behind;
+	unsigned int bios;
 
-	return vnode_pager_input(vnp, folio, behind, cluster - 1 - behind,
-				 &pages, &bios);
+	return vnode_pager_input(vnp, folio, &behind, &ahead, &bios);
 }
 
 /**
- * vnode_pager_getpages() - page in a run around one page
+ * vnode_pager_getpages_window() - page in a run around one page, say what
+ *	was read
  * @vnp: the pager
  * @index: the requested page
- * @behind: pages before it to read too, if not cached
- * @ahead: pages after it to read ahead, if not cached
+ * @behind: in: pages before it to read too, if not cached; out: read
+ * @ahead: in: pages after it to read ahead, if not cached; out: read
  * @pages: set to the pages read (0 if @index was uptodate)
  * @bios: set to the bios submitted
+ *
+ * The seed's getpages with its in-out rbehind and rahead: the window
+ * stops at the first page on either side already in the page cache, at
+ * the end of the object and at 256 pages each way.
  *
  * Context: process context, may sleep.
  * Return: 0; -EINVAL beyond the end of the object; -EIO when the requested
  * page could not be read; -ENOMEM.
  */
-int vnode_pager_getpages(struct vnode_pager *vnp, pgoff_t index,
-			 unsigned int behind, unsigned int ahead,
-			 unsigned int *pages, unsigned int *bios)
+int vnode_pager_getpages_window(struct vnode_pager *vnp, pgoff_t index,
+				unsigned int *behind, unsigned int *ahead,
+				unsigned int *pages, unsigned int *bios)
 {
 	struct address_space *mapping = vnode_pager_mapping(vnp);
 	struct folio *folio;
@@ -359,11 +366,34 @@ int vnode_pager_getpages(struct vnode_pager *vnp, pgoff_t index,
 	folio = vpm_grab_folio(mapping, index, false);
 	if (IS_ERR(folio))
 		return PTR_ERR(folio);
-	if (folio_test_uptodate(folio))
+	if (folio_test_uptodate(folio)) {
 		folio_unlock(folio);
-	else
-		err = vnode_pager_input(vnp, folio, behind, ahead, pages,
-					bios);
+		*behind = 0;
+		*ahead = 0;
+	} else {
+		err = vnode_pager_input(vnp, folio, behind, ahead, bios);
+		*pages = *behind + 1 + *ahead;
+	}
 	folio_put(folio);
 	return err;
+}
+
+/**
+ * vnode_pager_getpages() - page in a run around one page
+ * @vnp: the pager
+ * @index: the requested page
+ * @behind: pages before it to read too, if not cached
+ * @ahead: pages after it to read ahead, if not cached
+ * @pages: set to the pages read (0 if @index was uptodate)
+ * @bios: set to the bios submitted
+ *
+ * Context: process context, may sleep.
+ * Return: as vnode_pager_getpages_window().
+ */
+int vnode_pager_getpages(struct vnode_pager *vnp, pgoff_t index,
+			 unsigned int behind, unsigned int ahead,
+			 unsigned int *pages, unsigned int *bios)
+{
+	return vnode_pager_getpages_window(vnp, index, &behind, &ahead, pages,
+					   bios);
 }

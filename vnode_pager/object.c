@@ -89,6 +89,9 @@ const char * const vnode_pager_stat_names[VNP_STAT_NR] = {
 	[VNP_STAT_HIST0 + 7] = "bio_pages_128",
 	[VNP_STAT_HIST0 + 8] = "bio_pages_256",
 	[VNP_STAT_HIST0 + 9] = "bio_pages_more",
+	[VNP_STAT_FAULTS] = "faults",
+	[VNP_STAT_MAJOR_FAULTS] = "major_faults",
+	[VNP_STAT_MKWRITES] = "mkwrites",
 };
 
 static const char * const vnode_pager_path_names[] = {
@@ -239,6 +242,9 @@ static struct inode *vnode_pager_new_inode(struct vnode_pager *vnp)
 	inode->i_flags |= S_PRIVATE;
 	inode->i_private = vnp;
 	inode->i_mapping->a_ops = &vnode_pager_aops;
+	/* A disk that checksums what it writes needs the page kept still. */
+	if (vnp->bdev && bdev_stable_writes(vnp->bdev))
+		vpm_mapping_set_stable_writes(inode->i_mapping);
 	simple_inode_init_ts(inode);
 	i_size_write(inode, vnp->size);
 	insert_inode_hash(inode);
@@ -691,6 +697,44 @@ void vnode_pager_write_end(struct vnode_pager *vnp)
 {
 	if (vnp->denied_writes)
 		sb_end_write(file_inode(vnp->backing)->i_sb);
+}
+
+/**
+ * vnode_pager_fault_begin() - a store to a mapped page is starting
+ * @vnp: the pager, not read-only
+ *
+ * The page_mkwrite counterpart of vnode_pager_write_begin(): for a
+ * regular file paged by bios, waits while its file system is frozen (at
+ * the page fault level, as a file system's own page_mkwrite does under
+ * mmap_lock) and moves the file's times.  Pair with
+ * vnode_pager_fault_end().
+ *
+ * Context: page fault, mmap_lock or the mapping's lock held; may sleep.
+ * Return: 0, or the error of updating the times.
+ */
+int vnode_pager_fault_begin(struct vnode_pager *vnp)
+{
+	struct file *file = vnp->backing;
+	int err;
+
+	if (!vnp->denied_writes)
+		return 0;
+	sb_start_pagefault(file_inode(file)->i_sb);
+	err = file_update_time(file);
+	if (err)
+		sb_end_pagefault(file_inode(file)->i_sb);
+	return err;
+}
+
+/**
+ * vnode_pager_fault_end() - a store begun by vnode_pager_fault_begin() is
+ *	allowed
+ * @vnp: the pager
+ */
+void vnode_pager_fault_end(struct vnode_pager *vnp)
+{
+	if (vnp->denied_writes)
+		sb_end_pagefault(file_inode(vnp->backing)->i_sb);
 }
 
 /**

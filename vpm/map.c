@@ -29,6 +29,7 @@
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/swap.h>
+#include <linux/uaccess.h>
 #include <linux/uio.h>
 
 #include "vpm_compat.h"
@@ -487,10 +488,14 @@ int __vpm_data_copy(struct vpm_cache *cache, struct address_space *mapping,
 		}
 		if (rw == VPM_READ && count && count->ra)
 			vpm_readahead_mark(mapping, count->ra, vs, len);
+		if (count && count->nofault)
+			pagefault_disable();
 		if (rw == VPM_WRITE)
 			done = copy_from_iter(vs->vs_addr + pon, n, iter);
 		else
 			done = copy_to_iter(vs->vs_addr + pon, n, iter);
+		if (count && count->nofault)
+			pagefault_enable();
 		if (done < n) {
 			err = -EFAULT;
 			if (rw == VPM_WRITE && (vs->vs_flags & VPM_VS_NEW)) {

@@ -24,9 +24,11 @@
 #include <linux/blkdev.h>
 #include <linux/capability.h>
 #include <linux/debugfs.h>
+#include <linux/fadvise.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
@@ -47,7 +49,9 @@ static DEFINE_MUTEX(vpm_objects_lock);	/* vpm_objects, open_count, dying */
 /**
  * struct vpm_object_file - an open /dev/vpmN
  * @obj: the object
- * @ra: read-ahead state of this open file over the object's pages
+ * @ra: read-ahead state of this open file over the object's pages (the
+ *	VFS sets up file->f_ra after open, from the pseudo inode's bdi)
+ * @ra_pages: read-ahead of the backing store: @ra's default
  * @wb_err: the writeback errors of the object this descriptor has seen
  *	(errseq_t of the object's mapping, as file->f_wb_err is for a file);
  *	advanced by fsync and VPM_IOC_SYNC on this descriptor only
@@ -55,6 +59,7 @@ static DEFINE_MUTEX(vpm_objects_lock);	/* vpm_objects, open_count, dying */
 struct vpm_object_file {
 	struct vpm_object *obj;
 	struct file_ra_state ra;
+	unsigned long ra_pages;
 	errseq_t wb_err;
 };
 
@@ -62,6 +67,7 @@ struct vpm_object_file {
 static_assert((int)VPM_PSTAT_NR == (int)VNP_STAT_NR);
 static_assert((int)VPM_PSTAT_BAD_PAGES == (int)VNP_STAT_BAD_PAGES);
 static_assert((int)VPM_PSTAT_BIO_PAGES_1 == (int)VNP_STAT_HIST0);
+static_assert((int)VPM_PSTAT_FAULTS == (int)VNP_STAT_FAULTS);
 static_assert((int)VPM_CSTAT_HITS + VPM_STAT_NR == (int)VPM_CSTAT_ENTRY_BYTES);
 static_assert((int)VPM_CSTAT_FOOTPRINT_BYTES + 1 == (int)VPM_CSTAT_NR);
 static_assert(VPM_CSTAT_NR <= VPM_STATS_MAX && VPM_PSTAT_NR <= VPM_STATS_MAX);
@@ -139,23 +145,24 @@ static void vpm_object_fill_info(struct vpm_object *obj,
  * page at @index is missing, as filemap_read() does; the copy starts the
  * asynchronous read-ahead at marked pages (struct vpm_copy_count).
  */
-static void vpm_object_readahead(struct vpm_object *obj,
+static void vpm_object_readahead(struct file *file,
 				 struct file_ra_state *ra, pgoff_t index,
 				 pgoff_t last)
 {
-	struct address_space *mapping = vnode_pager_mapping(obj->vnp);
+	struct address_space *mapping = file->f_mapping;
 	void *entry;
 
 	/* A peek, without a folio reference: the copy takes its own. */
 	entry = xa_load(&mapping->i_pages, index);
 	if (!entry || xa_is_value(entry))
-		page_cache_sync_readahead(mapping, ra, NULL, index,
+		page_cache_sync_readahead(mapping, ra, file, index,
 					  last - index + 1);
 }
 
 static ssize_t vpm_object_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct vpm_object_file *of = iocb->ki_filp->private_data;
+	struct file *file = iocb->ki_filp;
+	struct vpm_object_file *of = file->private_data;
 	struct vpm_object *obj = of->obj;
 	struct address_space *mapping = vnode_pager_mapping(obj->vnp);
 	loff_t size = i_size_read(obj->vnp->inode);
@@ -177,7 +184,7 @@ static ssize_t vpm_object_read_iter(struct kiocb *iocb, struct iov_iter *to)
 		};
 		size_t n;
 
-		vpm_object_readahead(obj, &of->ra, pos >> PAGE_SHIFT,
+		vpm_object_readahead(file, &of->ra, pos >> PAGE_SHIFT,
 				     (pos + count - 1) >> PAGE_SHIFT);
 		err = __vpm_data_copy(vpm_cache, mapping, pos, count, to, 1,
 				      NULL, 0, VPM_READ, &cc);
@@ -214,7 +221,9 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	count = min_t(loff_t, count, size - pos);
 	while (count && !err) {
 		size_t before = iov_iter_count(from);
-		struct vpm_copy_count cc = { .vml = vml, .nseg = VPM_MAXVMAPS };
+		struct vpm_copy_count cc = {
+			.vml = vml, .nseg = VPM_MAXVMAPS, .nofault = true,
+		};
 		size_t len = count;
 		int fetch = 1;
 		size_t n;
@@ -234,6 +243,17 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 			fetch = 0;
 
 		/*
+		 * The copy runs with the pages locked: the user memory is
+		 * faulted in first and copied without faults (it may be a
+		 * mapping of these very pages), as generic_perform_write()
+		 * does.  A short copy is tried again from here.
+		 */
+		if (fault_in_iov_iter_readable(from, len) == len) {
+			err = -EFAULT;
+			break;
+		}
+
+		/*
 		 * Waits for a frozen file system and moves the file's mtime
 		 * (the first time); held for the copy only, never across the
 		 * dirty throttling, which may wait for writeback.
@@ -249,6 +269,8 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		pos += n;
 		done += n;
 		count -= n;
+		if (err == -EFAULT)
+			err = 0;	/* fault the rest in, try again */
 		balance_dirty_pages_ratelimited(mapping);
 		if (fatal_signal_pending(current))
 			break;
@@ -345,12 +367,18 @@ static int vpm_object_open(struct inode *inode, struct file *file)
 		return err;
 	}
 	of->obj = obj;
-	of->wb_err = filemap_sample_wb_err(vnode_pager_mapping(obj->vnp));
-	file_ra_state_init(&of->ra, vnode_pager_mapping(obj->vnp));
+	/*
+	 * The object's page cache is the file's, as a block device's is
+	 * for its device file: mmap(), fadvise() and splice work on it.
+	 */
+	file->f_mapping = vnode_pager_mapping(obj->vnp);
+	of->wb_err = filemap_sample_wb_err(file->f_mapping);
+	file_ra_state_init(&of->ra, file->f_mapping);
 	/* Read ahead as much as the kernel would on the backing store. */
-	of->ra.ra_pages = obj->vnp->bdev ?
+	of->ra_pages = obj->vnp->bdev ?
 		obj->vnp->bdev->bd_disk->bdi->ra_pages :
 		inode_to_bdi(file_inode(obj->vnp->backing))->ra_pages;
+	of->ra.ra_pages = of->ra_pages;
 	file->private_data = of;
 	return 0;
 }
@@ -561,6 +589,61 @@ static long vpm_object_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+/* --- mmap, fadvise, splice --- */
+
+static int vpm_object_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return vnode_pager_mmap(vpm_object_of(file)->vnp, vma);
+}
+
+/*
+ * posix_fadvise(): WILLNEED reads the range ahead through the pager,
+ * asynchronously (madvise(MADV_WILLNEED) of a mapping comes here too);
+ * DONTNEED starts writing the range back and drops its clean pages and
+ * their vpm cache entries (VPM_SYNC_ASYNC | VPM_SYNC_FREE |
+ * VPM_SYNC_DONTNEED); the access hints size read(2)'s read-ahead as for
+ * any file: RANDOM none, SEQUENTIAL twice the backing store's.  The hints
+ * of a mapping are madvise()'s, kept by the mapping itself.
+ */
+static int vpm_object_fadvise(struct file *file, loff_t off, loff_t len,
+			      int advice)
+{
+	struct vpm_object_file *of = file->private_data;
+	loff_t size = i_size_read(file->f_mapping->host);
+
+	if (off < 0 || len < 0)
+		return -EINVAL;
+	switch (advice) {
+	case POSIX_FADV_NORMAL:
+	case POSIX_FADV_SEQUENTIAL:
+		spin_lock(&file->f_lock);
+		WRITE_ONCE(of->ra.ra_pages, of->ra_pages *
+			   (advice == POSIX_FADV_SEQUENTIAL ? 2 : 1));
+		file->f_mode &= ~FMODE_RANDOM;
+		spin_unlock(&file->f_lock);
+		return 0;
+	case POSIX_FADV_RANDOM:
+		spin_lock(&file->f_lock);
+		file->f_mode |= FMODE_RANDOM;
+		spin_unlock(&file->f_lock);
+		return 0;
+	case POSIX_FADV_WILLNEED:
+		return generic_fadvise(file, off, len, advice);
+	case POSIX_FADV_NOREUSE:
+		return 0;
+	case POSIX_FADV_DONTNEED:
+		if (off >= size)
+			return 0;
+		if (len > size - off)
+			len = 0;
+		vpm_sync_pages(file->f_mapping, off, len, VPM_SYNC_ASYNC |
+			       VPM_SYNC_FREE | VPM_SYNC_DONTNEED);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static const struct file_operations vpm_object_fops = {
 	.owner		= THIS_MODULE,
 	.open		= vpm_object_open,
@@ -569,6 +652,10 @@ static const struct file_operations vpm_object_fops = {
 	.write_iter	= vpm_object_write_iter,
 	.llseek		= vpm_object_llseek,
 	.fsync		= vpm_object_fsync,
+	.mmap		= vpm_object_mmap,
+	.fadvise	= vpm_object_fadvise,
+	.splice_read	= vpm_splice_read,
+	.splice_write	= iter_file_splice_write,
 	.unlocked_ioctl	= vpm_object_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };

@@ -220,6 +220,9 @@ enum vpm_pager_counter {
 	VPM_PSTAT_BIO_PAGES_128,
 	VPM_PSTAT_BIO_PAGES_256,
 	VPM_PSTAT_BIO_PAGES_MORE,	/* 257 and more */
+	VPM_PSTAT_FAULTS,	/* page faults on mappings of the object */
+	VPM_PSTAT_MAJOR_FAULTS,	/* faults that paged in */
+	VPM_PSTAT_MKWRITES,	/* first writes to mapped pages */
 	VPM_PSTAT_NR,
 };
 
