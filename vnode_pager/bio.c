@@ -26,6 +26,7 @@
 
 #include "internal.h"
 #include "vpm_compat.h"
+#include "trace/events/vpm.h"
 
 /**
  * vnp_io_alloc() - a batch for @nr index-contiguous folios
@@ -113,6 +114,7 @@ static void vnp_end_io(struct bio *bio)
 	struct vnp_io *io = bio->bi_private;
 	struct folio_iter fi;
 
+	trace_vpm_bio_done(io->vnp->id, bio);
 	if (bio->bi_status) {
 		pgoff_t first = io->folios[0]->index;
 
@@ -144,6 +146,7 @@ static void vnp_submit(struct vnp_builder *b)
 	vnp_stat_hist(vnp, b->pages);
 	b->io->bios++;
 	atomic_inc(&b->io->pending);
+	trace_vpm_bio_submit(vnp->id, b->bio, b->pages);
 	submit_bio(b->bio);
 	b->bio = NULL;
 }

@@ -30,6 +30,7 @@
 
 #include "vpm_compat.h"
 #include "internal.h"
+#include "trace/events/vpm.h"
 
 #define SECTORS_PER_PAGE	(PAGE_SIZE >> SECTOR_SHIFT)
 
@@ -255,6 +256,7 @@ locked:
 		return VM_FAULT_SIGBUS;
 	}
 	vmf->page = folio_file_page(folio, index);
+	trace_vpm_fault(vnp->id, index, read, VM_FAULT_LOCKED);
 	if (!read)
 		return VM_FAULT_LOCKED;
 	vnp_stat_inc(vnp, VNP_STAT_MAJOR_FAULTS);
@@ -278,6 +280,7 @@ static vm_fault_t vnode_pager_page_mkwrite(struct vm_fault *vmf)
 	int err;
 
 	vnp_stat_inc(vnp, VNP_STAT_MKWRITES);
+	trace_vpm_mkwrite(vnp->id, folio->index);
 	if (vnode_pager_dead(vnp))
 		return VM_FAULT_SIGBUS;
 	err = vnode_pager_fault_begin(vnp);

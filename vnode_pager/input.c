@@ -24,6 +24,7 @@
 
 #include "vpm_compat.h"
 #include "internal.h"
+#include "trace/events/vpm.h"
 
 unsigned int vnode_pager_cluster = 32;
 
@@ -147,6 +148,7 @@ void vnode_pager_readahead(struct readahead_control *rac)
 		unsigned int nr = min_t(unsigned int, left, VNP_MAX_BATCH);
 		struct vnp_io *io;
 		unsigned int i;
+		pgoff_t first;
 
 		left -= nr;
 		io = vnp_io_alloc(vnp, nr, false, GFP_NOIO);
@@ -166,12 +168,15 @@ void vnode_pager_readahead(struct readahead_control *rac)
 			io->folios[i] = readahead_folio(rac);
 		vnp_count_input(vnp, nr);
 		vnode_pager_stat_add(vnp, VNP_STAT_READAHEAD_PAGES, nr);
+		first = io->folios[0]->index;	/* before they may go */
 		if (vnp->path == VNODE_PAGER_OLD) {
 			vnp_old_read(vnp, io->folios, nr);
+			trace_vpm_readahead(vnp->id, first, nr, 0);
 			vnp_io_free(io);
 			continue;
 		}
 		vnp_io_submit(io, false);
+		trace_vpm_readahead(vnp->id, first, nr, io->bios);
 		vnp_io_release(io);
 	}
 }
@@ -307,6 +312,8 @@ static int vnode_pager_input(struct vnode_pager *vnp, struct folio *req,
 	vnp_read_done(io);
 
 out_put:
+	trace_vpm_getpages(vnp->id, req->index, nb, na, *behind, *ahead,
+			   *bios, err);
 	/* Our references on the neighbours; the page cache keeps its own. */
 	for (i = 0; i < n; i++)
 		if (win[i] != req)

@@ -23,6 +23,7 @@
 #include <linux/writeback.h>
 
 #include "internal.h"
+#include "trace/events/vpm.h"
 
 /* Write @nr folios (under writeback) once; results in @res. */
 static void vnp_write_once(struct vnode_pager *vnp, struct folio **folios,
@@ -69,6 +70,14 @@ static void vnode_pager_output(struct vnode_pager *vnp,
 	if (vnp->path == VNODE_PAGER_SMALL_BLOCK)
 		vnp_stat_inc(vnp, VNP_STAT_SMALL_BLOCK_OPS);
 	vnp_write_once(vnp, folios, nr, opf_flags, res);
+	if (trace_vpm_writeback_batch_enabled()) {
+		unsigned int failed = 0;
+
+		for (i = 0; i < nr; i++)
+			failed += res[i] == VNP_ERROR || res[i] == VNP_AGAIN;
+		trace_vpm_writeback_batch(vnp->id, folios[0]->index, nr,
+					  opf_flags & REQ_SYNC, failed);
+	}
 	if (nr == 1)
 		return;
 	for (i = 0; i < nr; i++) {
@@ -76,6 +85,8 @@ static void vnode_pager_output(struct vnode_pager *vnp,
 			continue;
 		vnp_stat_inc(vnp, VNP_STAT_RETRIES);
 		vnp_write_once(vnp, &folios[i], 1, opf_flags, &res[i]);
+		trace_vpm_writeback_retry(vnp->id, folios[i]->index,
+					  res[i] == VNP_OK);
 	}
 }
 

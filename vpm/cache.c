@@ -54,6 +54,7 @@
 
 #include "vpm_compat.h"
 #include "vpm_internal.h"
+#include "trace/events/vpm.h"
 
 bool vpm_enable = true;
 module_param(vpm_enable, bool, 0444);
@@ -468,9 +469,10 @@ static enum vpm_alloc_result vpm_alloc_from(struct vpm_cache *cache,
  * freelist is empty.  The release queue's lock is taken by trylock after
  * the alloc queue's: a freer holding it is waited for, then retried.
  */
-static bool vpm_flip(struct vpm_cache *cache, struct vpmfree *fl,
+static bool vpm_flip(struct vpm_cache *cache, unsigned int ndx,
 		     struct vpm_freeq *allocq)
 {
+	struct vpmfree *fl = cache->freelist[ndx];
 	struct vpm_freeq *releq;
 	bool retry = true;
 
@@ -491,6 +493,7 @@ static bool vpm_flip(struct vpm_cache *cache, struct vpmfree *fl,
 		WRITE_ONCE(fl->allocq, releq);
 		WRITE_ONCE(fl->releq, allocq);
 		vpm_stat_inc(cache, VPM_STAT_FLIPS);
+		trace_vpm_cache_flip(ndx);
 	} else {
 		retry = false;
 	}
@@ -506,8 +509,9 @@ static bool vpm_flip(struct vpm_cache *cache, struct vpmfree *fl,
  * lock, which this thread holds until it is on the wait queue: no wake-up
  * is lost.
  */
-static void vpm_wait_free(struct vpm_cache *cache, struct vpmfree *fl)
+static void vpm_wait_free(struct vpm_cache *cache, unsigned int ndx)
 {
+	struct vpmfree *fl = cache->freelist[ndx];
 	DEFINE_WAIT(wait);
 
 	spin_lock(&fl->q[0].lock);
@@ -518,6 +522,7 @@ static void vpm_wait_free(struct vpm_cache *cache, struct vpmfree *fl)
 		return;
 	}
 	vpm_stat_inc(cache, VPM_STAT_NOFREEVPMS);
+	trace_vpm_cache_wait(ndx);
 	fl->want++;
 	prepare_to_wait(&fl->wait, &wait, TASK_UNINTERRUPTIBLE);
 	spin_unlock(&fl->q[1].lock);
@@ -580,11 +585,12 @@ static struct vpmap *vpm_get_free_vpmap(struct vpm_cache *cache,
 				return vpm;
 			}
 			vpm_stat_inc(cache, VPM_STAT_STEALS);
+			trace_vpm_cache_steal(mapping, index);
 			continue;
 		case VPM_ALLOC_NONE:
 			break;
 		}
-		if (vpm_flip(cache, fl, allocq))
+		if (vpm_flip(cache, ndx, allocq))
 			continue;
 		/* This freelist is empty: try the next before sleeping. */
 		vpm_stat_inc(cache, VPM_STAT_EMPTYFREELIST);
@@ -594,7 +600,7 @@ static struct vpmap *vpm_get_free_vpmap(struct vpm_cache *cache,
 			continue;
 		if (!may_wait)
 			return NULL;
-		vpm_wait_free(cache, fl);
+		vpm_wait_free(cache, ndx);
 	}
 }
 
@@ -628,8 +634,13 @@ struct vpmap *vpm_get_vpmap(struct vpm_cache *cache, struct page *page,
 	else
 		vpm = vpm_get_free_vpmap(cache, page, mapping, index,
 					 may_wait, hit);
-	if (vpm)
-		vpm_stat_inc(cache, *hit ? VPM_STAT_HITS : VPM_STAT_MISSES);
+	if (vpm && *hit) {
+		vpm_stat_inc(cache, VPM_STAT_HITS);
+		trace_vpm_cache_hit(mapping, index);
+	} else if (vpm) {
+		vpm_stat_inc(cache, VPM_STAT_MISSES);
+		trace_vpm_cache_miss(mapping, index);
+	}
 	return vpm;
 }
 
@@ -783,6 +794,7 @@ static unsigned long vpm_shrink_scan(struct shrinker *shrink,
 
 	done = vpm_cache_release(cache, NULL, 0, ULONG_MAX, sc->nr_to_scan);
 	vpm_stat_add(cache, VPM_STAT_SHRINKER_RELEASED, done);
+	trace_vpm_cache_shrink(sc->nr_to_scan, done);
 	return done ? done : SHRINK_STOP;
 }
 

@@ -22,6 +22,10 @@
 #include "vpm_internal.h"
 #include "vpm_version.h"
 
+/* The tracepoints of the whole module are defined here, once. */
+#define CREATE_TRACE_POINTS
+#include "trace/events/vpm.h"
+
 static int __init vpm_init(void)
 {
 	int err;
