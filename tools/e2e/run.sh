@@ -24,6 +24,10 @@
 #   GLOB             run only checks whose name matches (shell glob)
 #   --keep           keep the work directory (initramfs, disks, console log)
 #
+# VPM_E2E_KO=PATH boots that vpm.ko (.ko, .ko.xz, .ko.gz or .ko.zst: the
+# one DKMS installed, say) instead of building one; it must be built for
+# the guest's kernel (Debian's, not a debug kernel's).
+#
 # A check passes when the guest prints 'E2E PASS name'.  The run also fails
 # on a guest that does not finish, on a kernel log with BUG, WARNING, Oops,
 # KASAN, lockdep or a general protection fault, and on a taint other than
@@ -51,7 +55,7 @@ while [ $# -gt 0 ]; do
 	--debug-kernel) DEBUG_KERNEL=debug; shift ;;
 	--kcsan-kernel) DEBUG_KERNEL=kcsan; shift ;;
 	--keep) KEEP=1; shift ;;
-	-h|--help) sed -n '4,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) GLOB=$1; shift ;;
 	esac
 done
@@ -70,7 +74,18 @@ case $KVER in
 esac
 GUEST=$(vpm_guest_dir "$KVER")
 REL=$(vpm_guest_release "$KVER")
-if [ -n "$DEBUG_KERNEL" ]; then
+KO_GIVEN=${VPM_E2E_KO:-}
+if [ -n "$KO_GIVEN" ]; then
+	[ -z "$DEBUG_KERNEL" ] && [ "$SUITE" != bench ] ||
+		vpm_die "VPM_E2E_KO: only for Debian's kernel, not with --*-kernel or the bench suite"
+	[ -f "$KO_GIVEN" ] || vpm_die "VPM_E2E_KO: no file $KO_GIVEN"
+	magic=$(modinfo -F vermagic "$KO_GIVEN") || vpm_die "VPM_E2E_KO: $KO_GIVEN is not a module"
+	[ "${magic%% *}" = "$REL" ] ||
+		vpm_die "VPM_E2E_KO: $KO_GIVEN is built for ${magic%% *}, the guest runs $REL"
+	KERNEL=$GUEST/boot/vmlinuz-$REL
+	KO=$KO_GIVEN
+	vpm_log "booting $KO (VPM_E2E_KO)"
+elif [ -n "$DEBUG_KERNEL" ]; then
 	# KASAN and kmemleak watch the slab there; the stock nets would only
 	# slow the kernel down.  Under KASAN the ACPI interpreter times out
 	# routing the interrupts of five virtio disks: route them without it.
@@ -93,11 +108,16 @@ trap cleanup EXIT
 ROOT=$WORK/root
 mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,mnt,vpm,e2e,lib/modules/"$REL"}
 cp /bin/busybox "$ROOT/bin/busybox"
-cp "$KO" "$ROOT/vpm/vpm.ko"
+case $KO in
+*.xz) xz -dc "$KO" > "$ROOT/vpm/vpm.ko" ;;
+*.gz) gzip -dc "$KO" > "$ROOT/vpm/vpm.ko" ;;
+*.zst) zstd -qdc "$KO" > "$ROOT/vpm/vpm.ko" ;;
+*) cp "$KO" "$ROOT/vpm/vpm.ko" ;;
+esac
 cp "$VPM_ROOT/tools/vpmctl" "$VPM_ROOT/tools/e2e/vpmprobe" \
 	"$VPM_ROOT/tools/e2e/vpmpat" "$VPM_ROOT/tools/e2e/vpmstress" \
 	"$VPM_ROOT/tools/e2e/vpmbench" "$VPM_ROOT/tools/e2e/vpmfs" \
-	"$VPM_ROOT/tools/e2e/logreplay" "$ROOT/bin/"
+	"$VPM_ROOT/tools/e2e/logreplay" "$VPM_ROOT/tools/e2e/vpmmap" "$ROOT/bin/"
 if [ "$SUITE" = bench ]; then
 	# The benchmark module, built against vpm.ko's symbols.
 	make -s -C "/usr/src/linux-headers-$REL" M="$VPM_ROOT/bench/module" \
@@ -107,10 +127,11 @@ if [ "$SUITE" = bench ]; then
 fi
 # Debian's own tools the checks run in the guest, dynamic, with the
 # libraries they need: dmsetup (dm-flakey, dm-log-writes), udevd (the udev
-# rule), the ext4 and XFS tools (file systems under vpm, chattr, e2fsck).
+# rule), the ext4 and XFS tools (file systems under vpm, chattr, e2fsck),
+# fio (its mmap engine with verify).
 GUEST_BINS="/sbin/dmsetup /bin/udevadm /sbin/mke2fs /sbin/e2fsck /sbin/tune2fs
 	    /usr/bin/chattr /usr/bin/lsattr /usr/sbin/mkfs.xfs /usr/sbin/xfs_io
-	    /usr/sbin/xfs_repair /usr/sbin/filefrag"
+	    /usr/sbin/xfs_repair /usr/sbin/filefrag /usr/bin/fio"
 # shellcheck disable=SC2086
 for lib in $GUEST_BINS \
 	   $(for b in $GUEST_BINS; do ldd "$b"; done |
