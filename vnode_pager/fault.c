@@ -176,6 +176,7 @@ static int vnp_fault_in(struct vm_fault *vmf, struct vnode_pager *vnp,
 	struct vm_area_struct *vma = vmf->vma;
 	struct vnp_fault_state *st = vma->vm_private_data;
 	struct address_space *mapping = vnode_pager_mapping(vnp);
+	enum vnp_fault_hint hint = vnp_fault_hint_of(vma);
 	struct vnp_fault_ra ra = { .next = vma->vm_pgoff };
 	pgoff_t index = vmf->pgoff, last;
 	unsigned int behind, ahead, bios;
@@ -190,13 +191,12 @@ static int vnp_fault_in(struct vm_fault *vmf, struct vnode_pager *vnp,
 	last = min_t(pgoff_t, last - 1, vma->vm_pgoff + vma_pages(vma) - 1);
 	if (st) {
 		spin_lock(&st->lock);
-		ra = st->ra;
-	}
-	vnp_fault_window(&ra, vnp_fault_hint_of(vma), index, vma->vm_pgoff,
-			 last, &behind, &ahead);
-	if (st) {
-		st->ra.ahead = ra.ahead;
+		vnp_fault_window(&st->ra, hint, index, vma->vm_pgoff, last,
+				 &behind, &ahead);
 		spin_unlock(&st->lock);
+	} else {
+		vnp_fault_window(&ra, hint, index, vma->vm_pgoff, last,
+				 &behind, &ahead);
 	}
 	vnp_fault_clamp(vnp, index, &behind, &ahead);
 	err = vnode_pager_getpages_window(vnp, index, &behind, &ahead, read,

@@ -16,6 +16,7 @@
 #include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/fs.h>
+#include <linux/mm_types.h>
 #include <linux/tracepoint.h>
 
 /* --- the vpm cache --- */
@@ -247,7 +248,7 @@ TRACE_EVENT(vpm_writeback_retry,
 /* A page fault on a mapping of an object; pages read, 0 for a minor one. */
 TRACE_EVENT(vpm_fault,
 	TP_PROTO(int id, pgoff_t index, unsigned int pages,
-		 unsigned int result),
+		 vm_fault_t result),
 	TP_ARGS(id, index, pages, result),
 	TP_STRUCT__entry(
 		__field(int, id)
@@ -259,7 +260,7 @@ TRACE_EVENT(vpm_fault,
 		__entry->id = id;
 		__entry->index = index;
 		__entry->pages = pages;
-		__entry->result = result;
+		__entry->result = (__force unsigned int)result;
 	),
 	TP_printk("object=%d index=%lu pages=%u result=%#x", __entry->id,
 		  (unsigned long)__entry->index, __entry->pages,
