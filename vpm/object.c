@@ -832,33 +832,42 @@ void vpm_object_detach_all(void)
  * @room: entries it has
  * @count: set to the number of objects
  *
- * Return: 0 or -EFAULT.
+ * The descriptions are taken under vpm_objects_lock into a kernel buffer
+ * and copied out after it is dropped: a fault on @uobjects that stalls
+ * (userfaultfd, FUSE) never holds up open, close, attach or detach.
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -ENOMEM or -EFAULT.
  */
 int vpm_object_list(struct vpm_object_info __user *uobjects, u32 room,
 		    u32 *count)
 {
-	struct vpm_object_info *info;
+	struct vpm_object_info *info = NULL;
 	struct vpm_object *obj;
-	u32 n = 0;
+	u32 n = 0, nr = 0, filled = 0;
 	int err = 0;
 
-	info = kmalloc(sizeof(*info), GFP_KERNEL);
-	if (!info)
-		return -ENOMEM;
+	mutex_lock(&vpm_objects_lock);
+	list_for_each_entry(obj, &vpm_objects, link)
+		nr++;
+	mutex_unlock(&vpm_objects_lock);
+	nr = min(nr, room);
+	if (nr) {
+		info = kvmalloc_array(nr, sizeof(*info), GFP_KERNEL);
+		if (!info)
+			return -ENOMEM;
+	}
 	mutex_lock(&vpm_objects_lock);
 	list_for_each_entry(obj, &vpm_objects, link) {
-		if (n < room) {
-			vpm_object_fill_info(obj, info);
-			/* A fault here is reported; the lock is a mutex. */
-			if (copy_to_user(&uobjects[n], info, sizeof(*info))) {
-				err = -EFAULT;
-				break;
-			}
-		}
+		/* Objects attached since the count are counted, not shown. */
+		if (filled < nr)
+			vpm_object_fill_info(obj, &info[filled++]);
 		n++;
 	}
 	mutex_unlock(&vpm_objects_lock);
-	kfree(info);
+	if (filled && copy_to_user(uobjects, info, filled * sizeof(*info)))
+		err = -EFAULT;
+	kvfree(info);
 	*count = n;
 	return err;
 }
