@@ -5,6 +5,8 @@
 # or more), /dev/$BENCH_BIG (256 MiB or more) and an ext4 file system on
 # /dev/$BENCH_EXT4; their contents are overwritten.  On a host (tools/bench.sh
 # --host), E2E_DIR, VPM_KO, BENCH_KO and BENCH_REPS say where things are.
+# Only the checks whose name matches $E2E_GLOB run (tools/bench.sh passes
+# VPM_BENCH_ONLY as it).
 . "${E2E_DIR:-/e2e}/lib.sh"
 
 REPS=${BENCH_REPS:-$(sed -n "s/.*vpmbench\.reps=\([0-9]*\).*/\1/p" /proc/cmdline)}
@@ -174,10 +176,73 @@ memory_footprint() {
 	vpm_unload
 }
 
+# Page faults on a shared read-only mapping of 256 MiB, cold: /dev/vpmN
+# (vpm's fault handler and read-around) against a mapping of the block
+# device itself (filemap_fault() and the kernel's read-around), same disk,
+# same pages.  One run prints "MBPS IOS SECTORS MAJFLT MINFLT SUM"; the
+# sums of the data read must be equal on both paths.
+NFAULTS=4096
+SEED=12345
+mfault() { # FILE seq|rand
+	drop
+	blockdev --flushbufs /dev/$BIG
+	set -- "$@" $(ios $BIG)
+	if [ "$2" = seq ]; then
+		o=$(vpmbench mseq "$1" 256M)
+	else
+		o=$(vpmbench mrand "$1" 256M $NFAULTS $SEED)
+	fi
+	set -- "$@" $(ios $BIG)
+	echo "$(echo "$o" | sed -n 's/^mbps \([0-9.]*\) .* majflt \([0-9]*\) minflt \([0-9]*\) sum \([0-9a-f]*\)$/\1 IOS \2 \3 \4/p' |
+		sed "s/IOS/$(($7 - $3)) $(($8 - $4))/")"
+}
+
+# The object's counters after a run of mfault: "faults=N major=N ...".
+fault_counters() { # OBJ
+	st=$(vpmctl stats "$1")
+	for k in faults major_faults bios_read vnodein vnodepgsin readahead_pages; do
+		printf '%s=%s ' $k "$(echo "$st" | value_of pager.$k)"
+	done
+}
+
+mmap_faults() { # seq|rand
+	kind=$1
+	pages=$((256 * MB / 4096))
+	[ $kind = seq ] || pages=$NFAULTS
+	vpm_load || return 1
+	# Data that differs from page to page, so that the two paths' sums
+	# say they read the same bytes.
+	vpmpat fill /dev/$BIG 7 0 $((256 * MB)) nosync > /dev/null || return 1
+	ra=$(cat /sys/class/block/$BIG/queue/read_ahead_kb)
+	# One round of each not counted, as for the cold read.
+	OBJ=$(vpmctl attach /dev/$BIG) || return 1
+	mfault "$OBJ" $kind > /dev/null
+	vpmctl detach "$OBJ"
+	mfault /dev/$BIG $kind > /dev/null
+	r=0
+	while [ $r -lt "$REPS" ]; do
+		OBJ=$(vpmctl attach /dev/$BIG) || return 1
+		set -- $(mfault "$OBJ" $kind)
+		[ $# -eq 6 ] || { echo "vpm $kind: no result"; return 1; }
+		c=$(fault_counters "$OBJ")
+		vpmctl detach "$OBJ"
+		bench "mmap_$kind path=vpm pages=$pages mbps=$1 ios=$2 sectors=$3 majflt=$4 minflt=$5 $c"
+		sum=$6
+		set -- $(mfault /dev/$BIG $kind)
+		[ $# -eq 6 ] || { echo "bdev $kind: no result"; return 1; }
+		bench "mmap_$kind path=bdev pages=$pages mbps=$1 ios=$2 sectors=$3 majflt=$4 minflt=$5 ra_kb=$ra"
+		expect "mmap $kind: sum of the data read, vpm against bdev" "$sum" "$6" || return 1
+		r=$((r + 1))
+	done
+	vpm_unload
+}
+
 check in_kernel_hit_path in_kernel_hit_path
 check freelist_scaling freelist_scaling
 check cached_reads cached_reads
 check cold_sequential_read_and_write cold_sequential_read_and_write
 check fragmented_file fragmented_file
 check memory_footprint memory_footprint
+check mmap_sequential mmap_faults seq
+check mmap_random mmap_faults rand
 true
