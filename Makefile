@@ -12,6 +12,7 @@
 #   make htmldocs   Documentation/ as HTML in Documentation/output/html
 #   make mutate     plant small bugs one at a time in a private copy and
 #                   check that the tests catch each (MUTATIONS=NAME...)
+#   make deb        the Debian packages vpm-dkms and vpm-utils in dist/
 #
 # KDIR defaults to the running kernel's build tree, else the installed
 # Debian 6.12 headers.  Everything that needs packages calls tools/setup.sh.
@@ -34,7 +35,7 @@ TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat tools/e2e/vpmstress \
 	 tools/e2e/vpmbench tools/e2e/vpmfs tools/e2e/logreplay tools/e2e/vpmmap
 
 .PHONY: all module tools setup kunit e2e stress stress-kcsan bench demo check htmldocs mutate clean version help \
-	install uninstall dkms-install dkms-remove
+	install uninstall dkms-src dkms-install dkms-remove deb
 
 all: module tools
 
@@ -80,10 +81,12 @@ mutate:
 
 # --- installing ---
 # make install: the module for KDIR's kernel, vpmctl and its man page, the
-# udev rule; LOAD_AT_BOOT=1 also loads vpm at boot.  make dkms-install: the
+# udev rule, bash completion; LOAD_AT_BOOT=1 also loads vpm at boot.  make dkms-install: the
 # sources into DKMS_SRC, built and installed for DKMS_KVER (the running
 # kernel); DKMS rebuilds vpm for every kernel installed later.  DKMS_FLAGS
-# passes options to every dkms call (make check uses private trees).
+# passes options to every dkms call.  make dkms-src: only the sources and
+# dkms.conf (DKMS_CONF, default in DKMS_SRC), as the vpm-dkms package
+# ships them.
 PREFIX ?= /usr/local
 KDIR_RELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 DESTDIR ?=
@@ -91,8 +94,10 @@ DKMS_SRC ?= /usr/src/vpm-$(VPM_VERSION)
 DKMS_KVER ?= $(KVER_RUNNING)
 DKMS_FLAGS ?=
 DKMS := dkms $(DKMS_FLAGS)
-KERNEL_FILES := Kbuild Kconfig $(sort $(wildcard vpm/*.[ch] vnode_pager/*.[ch] \
-		include/*.h include/uapi/linux/*.h))
+KERNEL_FILES := Kbuild Kconfig $(sort $(filter-out %.mod.c,$(shell find vpm \
+		vnode_pager include -name '*.[ch]')))
+DKMS_CONF ?= $(DKMS_SRC)/dkms.conf
+COMPLETION_DIR = $(PREFIX)/share/bash-completion/completions
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) CONFIG_VPM=m INSTALL_MOD_PATH=$(DESTDIR) \
@@ -101,6 +106,8 @@ install: all
 	install -D -m 0755 tools/vpmctl $(DESTDIR)$(PREFIX)/sbin/vpmctl
 	install -D -m 0644 tools/vpmctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/vpmctl.8
 	install -D -m 0644 tools/udev/60-vpm.rules $(DESTDIR)/etc/udev/rules.d/60-vpm.rules
+	install -D -m 0644 tools/vpmctl.bash-completion \
+		$(DESTDIR)$(COMPLETION_DIR)/vpmctl
 	if [ "$(LOAD_AT_BOOT)" = 1 ]; then \
 	 install -d $(DESTDIR)/etc/modules-load.d; \
 	 echo vpm > $(DESTDIR)/etc/modules-load.d/vpm.conf; fi
@@ -109,6 +116,7 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/vpmctl \
 	      $(DESTDIR)$(PREFIX)/share/man/man8/vpmctl.8 \
+	      $(DESTDIR)$(COMPLETION_DIR)/vpmctl \
 	      $(DESTDIR)/etc/udev/rules.d/60-vpm.rules \
 	      $(DESTDIR)/etc/modules-load.d/vpm.conf
 	rm -f $(DESTDIR)/lib/modules/$(KDIR_RELEASE)/updates/vpm.ko* \
@@ -116,10 +124,14 @@ uninstall:
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) -a $(KDIR_RELEASE)
 	@[ -n "$(DESTDIR)" ] || udevadm control --reload 2>/dev/null || true
 
-dkms-install: dkms-remove
+dkms-src:
 	mkdir -p $(DKMS_SRC)
 	cp --parents $(KERNEL_FILES) $(DKMS_SRC)/
-	sed 's/@VERSION@/$(VPM_VERSION)/' dkms.conf.in > $(DKMS_SRC)/dkms.conf
+	sed 's/@VERSION@/$(VPM_VERSION)/' dkms.conf.in > $(DKMS_CONF)
+
+dkms-install: dkms-remove
+	$(MAKE) --no-print-directory dkms-src DKMS_SRC=$(DKMS_SRC) \
+		DKMS_CONF=$(DKMS_SRC)/dkms.conf
 	$(DKMS) add $(DKMS_SRC)
 	$(DKMS) install vpm/$(VPM_VERSION) -k $(DKMS_KVER)
 
@@ -127,6 +139,33 @@ dkms-remove:
 	if $(DKMS) status vpm/$(VPM_VERSION) 2>/dev/null | grep -q .; then \
 	 $(DKMS) remove vpm/$(VPM_VERSION) --all; fi
 	rm -rf $(DKMS_SRC)
+
+# --- Debian packages ---
+# make deb: dpkg-buildpackage in a scratch copy of the files the packages
+# are built from (dist/build), then the source package, both .debs, the
+# .buildinfo and the .changes in dist/.  debian/changelog must be at the
+# version of include/vpm_version.h.
+DIST := $(CURDIR)/dist
+DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version)
+DEB_FILES = Makefile Kbuild Kconfig dkms.conf.in $(KERNEL_FILES) \
+	    tools/vpmctl.c tools/tools.h tools/vpmctl.8 \
+	    tools/vpmctl.bash-completion tools/udev/60-vpm.rules \
+	    debian/changelog debian/control debian/copyright debian/rules \
+	    debian/source/format $(wildcard debian/*.install debian/*.manpages \
+	    debian/*.lintian-overrides debian/source/lintian-overrides)
+
+deb:
+	@if [ "$(firstword $(subst -, ,$(DEB_VERSION)))" != "$(VPM_VERSION)" ]; then \
+	 echo "debian/changelog is at $(DEB_VERSION), include/vpm_version.h at $(VPM_VERSION):" \
+	      "add a changelog entry (dch -v $(VPM_VERSION))" >&2; exit 1; fi
+	rm -rf $(DIST)/build
+	mkdir -p $(DIST)/build/vpm-$(VPM_VERSION)
+	cp --parents $(DEB_FILES) $(DIST)/build/vpm-$(VPM_VERSION)/
+	cd $(DIST)/build/vpm-$(VPM_VERSION) && dpkg-buildpackage -us -uc
+	rm -f $(DIST)/vpm_* $(DIST)/vpm-*_*
+	mv $(DIST)/build/vpm*_* $(DIST)/
+	rm -rf $(DIST)/build
+	@ls $(DIST)
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then \

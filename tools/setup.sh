@@ -4,7 +4,8 @@
 # Prepare a Debian 12 machine for building and testing vpm.  Idempotent: a
 # second run only checks what is there and prints where the caches are.
 #
-#   - installs the Debian packages vpm needs (apt, no recommends);
+#   - installs the Debian packages vpm needs (apt, no recommends), among
+#     them Debian's packaging tools for make deb;
 #   - unpacks Debian's linux-source-6.12 into the cache (UML KUnit builds,
 #     checkpatch, kernel-doc, sparse of the project against the real tree);
 #   - downloads the linux-image package that matches linux-source-6.12 and
@@ -23,7 +24,7 @@ PKGS=(linux-headers-6.12-amd64 linux-source-6.12 qemu-system-x86
       busybox-static flex bison bc libelf-dev libssl-dev cpio python3
       sparse coccinelle dwarves xz-utils gcc make perl e2fsprogs
       kmod dmsetup rsync git groff-base dkms python3-sphinx udev
-      xfsprogs fio)
+      xfsprogs fio debhelper dh-dkms lintian)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

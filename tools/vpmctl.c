@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -150,13 +151,25 @@ static int open_object(const char *arg, int flags, char *path, size_t len)
 	return fd;
 }
 
-/* getopt_long over @opts, which must end with --help; returns optind. */
+/*
+ * getopt_long over @opts, which must end with --help; returns optind.  Each
+ * option's val is also its short form (-j for --json), as --help shows.
+ */
 static int parse_options(int argc, char **argv, const struct option *opts,
 			 int (*take)(int c, const char *arg))
 {
+	const struct option *o;
+	char shorts[32];
+	size_t n = 0;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	for (o = opts; o->name && n + 3 < sizeof(shorts); o++) {
+		shorts[n++] = o->val;
+		if (o->has_arg == required_argument)
+			shorts[n++] = ':';
+	}
+	shorts[n] = '\0';
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		if (c == 'h') {
 			print_command_help(current);
 			exit(0);
@@ -435,7 +448,17 @@ static const char * const pager_names[VPM_PSTAT_NR] = {
 	"bio_pages_more", "faults", "major_faults", "mkwrites",
 };
 
-static unsigned int watch_seconds, watch_count;
+static unsigned int watch_seconds, watch_count, rate_seconds;
+
+/* Seconds between two samples: 1 to INT_MAX. */
+static unsigned int parse_seconds(const char *what, const char *arg)
+{
+	uint64_t v = parse_size(what, arg);
+
+	if (!v || v > INT_MAX)
+		usage_error("%s '%s' must be 1..%d seconds", what, arg, INT_MAX);
+	return v;
+}
 
 static int take_stats(int c, const char *arg)
 {
@@ -446,6 +469,9 @@ static int take_stats(int c, const char *arg)
 	case 'w':
 		watch_seconds = parse_size("interval", arg);
 		return watch_seconds ? 0 : -1;
+	case 'i':
+		rate_seconds = parse_seconds("interval", arg);
+		return 0;
 	case 'c':
 		watch_count = parse_size("count", arg);
 		return 0;
@@ -602,11 +628,162 @@ static void print_stats(int fd, const char *object)
 	fflush(stdout);
 }
 
+/* --- stats --interval: rates per second, one line per interval --- */
+
+/* What a rate is taken of, in the order of the columns. */
+enum rate_counter {
+	RATE_HITS,
+	RATE_MISSES,
+	RATE_STEALS,
+	RATE_BIOS_READ,
+	RATE_BIOS_WRITE,
+	RATE_PGSIN,
+	RATE_PGSOUT,
+	RATE_NR,
+};
+
+/* Their names in JSON (those of the stats output) and column headers. */
+static const char * const rate_names[RATE_NR] = {
+	"hits", "misses", "steals", "bios_read", "bios_write", "vnodepgsin",
+	"vnodepgsout",
+};
+
+static const char * const rate_headers[RATE_NR] = {
+	"hits/s", "misses/s", "steals/s", "rbios/s", "wbios/s", "pgsin/s",
+	"pgsout/s",
+};
+
+/* A screenful: the header is printed again every so many lines on a tty. */
+#define RATE_HEADER_EVERY	20
+
+struct rate_sample {
+	struct timespec when;		/* CLOCK_MONOTONIC */
+	uint64_t val[RATE_NR];
+};
+
+/* Counter @i of the @n a module filled, or 0 if it has none such. */
+static uint64_t counter(const __u64 *vals, unsigned int n, unsigned int i)
+{
+	return i < n ? vals[i] : 0;
+}
+
+/*
+ * The counters now: the global cache and pager ones, or one object's (its
+ * cache hits and misses; the cache does not count steals per object).
+ */
+static void take_sample(int fd, const char *object, struct rate_sample *s)
+{
+	struct vpm_object_info info;
+	struct vpm_stats st;
+
+	memset(&st, 0, sizeof(st));
+	if (ioctl(fd, object ? VPM_IOC_STATS : VPM_CTL_STATS, &st) < 0)
+		die(object ? object : VPM_CTL_PATH, errno);
+	clock_gettime(CLOCK_MONOTONIC, &s->when);
+	if (object) {
+		memset(&info, 0, sizeof(info));
+		if (ioctl(fd, VPM_IOC_INFO, &info) < 0)
+			die(object, errno);
+		s->val[RATE_HITS] = info.hits;
+		s->val[RATE_MISSES] = info.misses;
+		s->val[RATE_STEALS] = 0;
+	} else {
+		s->val[RATE_HITS] = counter(st.cache, st.ncache, VPM_CSTAT_HITS);
+		s->val[RATE_MISSES] = counter(st.cache, st.ncache,
+					      VPM_CSTAT_MISSES);
+		s->val[RATE_STEALS] = counter(st.cache, st.ncache,
+					      VPM_CSTAT_STEALS);
+	}
+	s->val[RATE_BIOS_READ] = counter(st.pager, st.npager,
+					 VPM_PSTAT_BIOS_READ);
+	s->val[RATE_BIOS_WRITE] = counter(st.pager, st.npager,
+					  VPM_PSTAT_BIOS_WRITE);
+	s->val[RATE_PGSIN] = counter(st.pager, st.npager, VPM_PSTAT_VNODEPGSIN);
+	s->val[RATE_PGSOUT] = counter(st.pager, st.npager,
+				      VPM_PSTAT_VNODEPGSOUT);
+}
+
+static void print_rate_header(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < RATE_NR; i++)
+		printf("%s%9s", i ? " " : "", rate_headers[i]);
+	printf(" %9s %9s\n", "MB/s_in", "MB/s_out");
+	fflush(stdout);
+}
+
+/* One line: the rates between two samples; MB are 2^20 bytes. */
+static void print_rates(const char *object, const struct rate_sample *a,
+			const struct rate_sample *b)
+{
+	double secs = (b->when.tv_sec - a->when.tv_sec) +
+		      (b->when.tv_nsec - a->when.tv_nsec) / 1e9;
+	double mb = sysconf(_SC_PAGESIZE) / 1048576.0 / secs;
+	double rate[RATE_NR];
+	unsigned int i;
+
+	for (i = 0; i < RATE_NR; i++)
+		rate[i] = (b->val[i] - a->val[i]) / secs;
+	if (json_out) {
+		printf("{\"output_version\":%d", JSON_VERSION);
+		if (object)
+			printf(",\"object\":\"%s\"", object);
+		printf(",\"time\":%lld,\"seconds\":%.3f", (long long)time(NULL),
+		       secs);
+		for (i = 0; i < RATE_NR; i++)
+			if (!object || i != RATE_STEALS)
+				printf(",\"%s\":%.1f", rate_names[i], rate[i]);
+		printf(",\"mb_in\":%.2f,\"mb_out\":%.2f}\n",
+		       (b->val[RATE_PGSIN] - a->val[RATE_PGSIN]) * mb,
+		       (b->val[RATE_PGSOUT] - a->val[RATE_PGSOUT]) * mb);
+	} else {
+		for (i = 0; i < RATE_NR; i++) {
+			if (object && i == RATE_STEALS)
+				printf(" %9s", "-");
+			else
+				printf("%s%9.1f", i ? " " : "", rate[i]);
+		}
+		printf(" %9.2f %9.2f\n",
+		       (b->val[RATE_PGSIN] - a->val[RATE_PGSIN]) * mb,
+		       (b->val[RATE_PGSOUT] - a->val[RATE_PGSOUT]) * mb);
+	}
+	fflush(stdout);
+}
+
+/*
+ * Like vmstat: a sample now, then one line every rate_seconds with the rates
+ * since the sample before, until interrupted or watch_count lines.  The
+ * samples keep to a fixed schedule; each rate is over the time measured.
+ */
+static void print_stats_rates(int fd, const char *object)
+{
+	struct rate_sample prev, cur;
+	struct timespec next;
+	int tty = isatty(STDOUT_FILENO);
+	unsigned int n;
+
+	take_sample(fd, object, &prev);
+	next = prev.when;
+	for (n = 0; !watch_count || n < watch_count; n++) {
+		if (!json_out && (!n || (tty && !(n % RATE_HEADER_EVERY))))
+			print_rate_header();
+		next.tv_sec += rate_seconds;
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next,
+				       NULL) == EINTR)
+			continue;
+		take_sample(fd, object, &cur);
+		print_rates(object, &prev, &cur);
+		prev = cur;
+	}
+}
+
 static int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "watch", required_argument, NULL, 'w' },
+		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -619,11 +796,17 @@ static int cmd_stats(int argc, char **argv)
 
 	if (argc - first > 1)
 		usage_error("takes at most one operand");
+	if (watch_seconds && rate_seconds)
+		usage_error("--watch and --interval do not go together");
 	if (argc - first == 1) {
 		fd = open_object(argv[first], O_RDONLY, path, sizeof(path));
 		object = path;
 	} else {
 		fd = open_ctl(O_RDONLY);
+	}
+	if (rate_seconds) {
+		print_stats_rates(fd, object);
+		return 0;
 	}
 	for (n = 1;; n++) {
 		if (watch_seconds && !json_out) {
@@ -857,11 +1040,17 @@ static const struct command commands[] = {
 	{ "list", "[--json]",
 	  "List the objects: backing store, size, path, pages cached, hits, misses.",
 	  "  -j, --json  one JSON document\n", cmd_list },
-	{ "stats", "[DEV] [--json] [--watch SECONDS [--count N]]",
+	{ "stats",
+	  "[DEV] [--json] [--watch SECONDS | --interval SECONDS] [--count N]",
 	  "Print the cache, freelist and pager counters, or one object's.",
-	  "  -j, --json           one JSON document per sample\n"
-	  "  -w, --watch SECONDS  print again every SECONDS\n"
-	  "  -c, --count N        stop after N samples\n", cmd_stats },
+	  "  -j, --json              one JSON document per sample (per line)\n"
+	  "  -w, --watch SECONDS     print the totals again every SECONDS\n"
+	  "  -i, --interval SECONDS  print rates per second instead, one line\n"
+	  "                          every SECONDS: cache hits, misses, steals,\n"
+	  "                          pager read and write bios, pages in and\n"
+	  "                          out, MB/s in and out (MB = 2^20 bytes)\n"
+	  "  -c, --count N           stop after N samples (or lines)\n",
+	  cmd_stats },
 	{ "sync", "DEV [--offset O] [--length L] [FLAGS]",
 	  "Write back (and wait, and flush) a range, or free or drop its pages.",
 	  "  -o, --offset O   first byte (default 0)\n"
