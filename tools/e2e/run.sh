@@ -128,10 +128,13 @@ fi
 # Debian's own tools the checks run in the guest, dynamic, with the
 # libraries they need: dmsetup (dm-flakey, dm-log-writes), udevd (the udev
 # rule), the ext4 and XFS tools (file systems under vpm, chattr, e2fsck),
-# fio (its mmap engine with verify).
+# fio (its mmap engine with verify, in tests/37-mmap.sh).
 GUEST_BINS="/sbin/dmsetup /bin/udevadm /sbin/mke2fs /sbin/e2fsck /sbin/tune2fs
 	    /usr/bin/chattr /usr/bin/lsattr /usr/sbin/mkfs.xfs /usr/sbin/xfs_io
-	    /usr/sbin/xfs_repair /usr/sbin/filefrag /usr/bin/fio"
+	    /usr/sbin/xfs_repair /usr/sbin/filefrag"
+# fio's libraries (Ceph, Gluster, ICU...) take 70 MiB: only the suite that
+# runs it gets them, a 256 MiB guest could not unpack them.
+[ "$SUITE" = tests ] && GUEST_BINS="$GUEST_BINS /usr/bin/fio"
 # shellcheck disable=SC2086
 for lib in $GUEST_BINS \
 	   $(for b in $GUEST_BINS; do ldd "$b"; done |
@@ -220,7 +223,8 @@ if [ "$SUITE" = demo ]; then
 	sed -n 's/^DEMO \{0,1\}//p' "$LOG.txt"
 	echo
 fi
-grep -E '^E2E (PASS|FAIL|INFO|BENCH) ' "$LOG.txt" | sed 's/^E2E //'
+# A guest that never ran a check prints none: the verdicts below say so.
+grep -E '^E2E (PASS|FAIL|INFO|BENCH) ' "$LOG.txt" | sed 's/^E2E //' || true
 
 verdict() { # NAME OK? DETAIL
 	if [ "$2" = 1 ]; then

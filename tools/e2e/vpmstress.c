@@ -35,6 +35,30 @@
  *	every operation must reach at least one injection point, except
  *	those listed as allocation-free, which must reach none.
  *
+ *   vpmstress mapstore OBJ READY SEED:OFFSET:LENGTH:SYNC...
+ *	Through one MAP_SHARED mapping of the whole object, store pattern
+ *	SEED (vpmpat's) at OFFSET for each step, then sync it: msync
+ *	(MS_SYNC), fsync, async (VPM_IOC_SYNC with VPM_SYNC_ASYNC: written
+ *	back, not flushed) or none.  With READY a path, write "ready" there
+ *	and wait to be killed with the mapping in place (a power cut with
+ *	the object mapped); with READY "-", unmap and exit.
+ *
+ *   vpmstress mapread OBJ PASSES [SEED]
+ *	Touch one byte of each page of a read-only MAP_SHARED mapping of the
+ *	whole object, in order, PASSES times; with SEED, compare every page
+ *	with vpmpat's pattern SEED.
+ *
+ *   vpmstress mmaprace SECONDS SEED SPAN OBJ [BACKING]
+ *	Over the first SPAN bytes of OBJ (0: all of it), one thread stores
+ *	the even pages through a MAP_SHARED mapping (msync, MADV_DONTNEED
+ *	now and then), one pwrite()s the odd pages, pass after pass with a
+ *	new pattern per pass, one fsyncs every 20 to 200 ms, and one
+ *	pread()s runs of pages: each byte read must come from a version of
+ *	its page between the last finished before the read and the last
+ *	started after it.  At the end each page must hold its last version
+ *	through read(), a fresh mapping, on the device BACKING (O_DIRECT)
+ *	if given, and after its pages were dropped.
+ *
  * Every mode exits 1 on a failure and prints its summary lines.  The seed
  * makes a run reproducible (up to the order threads interleave).
  */
@@ -1292,9 +1316,612 @@ static int cmd_failnth(char **argv)
 	return bad ? 1 : 0;
 }
 
+/* --- mmap --- */
+
+/*
+ * The pattern of vpmpat (tools/e2e/vpmpat.c), so that "vpmpat check" reads
+ * back what was stored through a mapping: the byte at offset O for seed S.
+ * Keep the two in step.
+ */
+static uint64_t pat_mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static void pat_fill(uint64_t seed, uint64_t off, uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		uint64_t o = off + i;
+
+		buf[i] = pat_mix(seed * 0x100000001b3ULL + (o >> 3)) >> ((o & 7) * 8);
+	}
+}
+
+static size_t page_size;
+
+/* A fault the mapping could not serve: say where, and fail. */
+static void sigbus_handler(int sig, siginfo_t *si, void *uc)
+{
+	char msg[96];
+	int n;
+
+	(void)uc;
+	n = snprintf(msg, sizeof(msg), "vpmstress: %s at %p\n",
+		     sig == SIGBUS ? "SIGBUS" : "SIGSEGV", si->si_addr);
+	if (write(2, msg, n) != n)
+		n = 0;
+	_exit(1);
+}
+
+static void catch_faults(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = sigbus_handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+}
+
+/* Open an object and map all of it; the size in *size. */
+static uint8_t *map_object(const char *path, int flags, int prot, int *fdp,
+			   uint64_t *size)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+	void *p;
+	off_t end;
+
+	if (fd < 0) {
+		report("open", path, errno);
+		return NULL;
+	}
+	end = lseek(fd, 0, SEEK_END);
+	if (end <= 0) {
+		report("lseek", path, end < 0 ? errno : EINVAL);
+		close(fd);
+		return NULL;
+	}
+	p = mmap(NULL, end, prot, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		report("mmap", path, errno);
+		close(fd);
+		return NULL;
+	}
+	*fdp = fd;
+	*size = end;
+	return p;
+}
+
+/*
+ * mapstore: each STEP "SEED:OFFSET:LENGTH:SYNC" stores pattern SEED at
+ * OFFSET through one MAP_SHARED mapping of the whole object, then syncs:
+ * msync (MS_SYNC over the pages of the range), fsync (of the descriptor),
+ * async (VPM_IOC_SYNC with VPM_SYNC_ASYNC: written back, not waited for,
+ * not flushed) or none.  Then, with READY a path, writes "ready" there and
+ * waits to be killed with the mapping still in place; with READY "-"
+ * unmaps and exits.
+ */
+static int mapstore_step(const char *path, int fd, uint8_t *map, uint64_t size,
+			 const char *step)
+{
+	unsigned long long seed, off, len;
+	uint64_t start, end, done;
+	char sync[16];
+	uint8_t *buf;
+
+	if (sscanf(step, "%llu:%llu:%llu:%15s", &seed, &off, &len, sync) != 4 ||
+	    !len || off + len > size) {
+		fprintf(stderr, "vpmstress: mapstore: bad step '%s'\n", step);
+		return 2;
+	}
+	buf = malloc(CHUNK);
+	if (!buf)
+		return 1;
+	for (done = 0; done < len; done += CHUNK) {
+		size_t n = len - done < CHUNK ? len - done : CHUNK;
+
+		pat_fill(seed, off + done, buf, n);
+		memcpy(map + off + done, buf, n);
+	}
+	free(buf);
+	start = off & ~(uint64_t)(page_size - 1);
+	end = off + len;
+	if (!strcmp(sync, "msync")) {
+		if (msync(map + start, end - start, MS_SYNC))
+			report("msync", path, errno);
+	} else if (!strcmp(sync, "fsync")) {
+		if (fsync(fd))
+			report("fsync", path, errno);
+	} else if (!strcmp(sync, "async")) {
+		struct vpm_sync s;
+
+		memset(&s, 0, sizeof(s));
+		s.offset = start;
+		s.length = end - start;
+		s.flags = VPM_SYNC_ASYNC;
+		if (ioctl(fd, VPM_IOC_SYNC, &s))
+			report("sync --async", path, errno);
+	} else if (strcmp(sync, "none")) {
+		fprintf(stderr, "vpmstress: mapstore: bad sync '%s'\n", sync);
+		return 2;
+	}
+	printf("mapstore: seed %llu at %llu, %llu bytes, %s\n", seed, off, len,
+	       sync);
+	return errors ? 1 : 0;
+}
+
+static int cmd_mapstore(int argc, char **argv)
+{
+	const char *path = argv[2], *ready = argv[3];
+	uint64_t size;
+	uint8_t *map;
+	int fd, i, ret;
+
+	map = map_object(path, O_RDWR, PROT_READ | PROT_WRITE, &fd, &size);
+	if (!map)
+		return 1;
+	for (i = 4; i < argc; i++) {
+		ret = mapstore_step(path, fd, map, size, argv[i]);
+		if (ret)
+			return ret;
+	}
+	fflush(stdout);
+	if (strcmp(ready, "-")) {
+		FILE *f = fopen(ready, "w");
+
+		if (!f || fprintf(f, "ready\n") < 0 || fclose(f)) {
+			report("create", ready, errno);
+			return 1;
+		}
+		for (;;)
+			pause();
+	}
+	if (munmap(map, size))
+		report("munmap", path, errno);
+	close(fd);
+	return errors ? 1 : 0;
+}
+
+/*
+ * mapread: touch one byte of every page of a read-only MAP_SHARED mapping
+ * of the whole object, in order, PASSES times over the same mapping; with
+ * SEED, compare every page with pattern SEED instead.
+ */
+static int cmd_mapread(int argc, char **argv)
+{
+	const char *path = argv[2];
+	int passes = atoi(argv[3]), check = argc > 4, fd, p;
+	uint64_t seed = check ? strtoull(argv[4], NULL, 0) : 0;
+	uint64_t size, off, sum = 0, bad = 0, first = 0;
+	uint8_t *map, *want = malloc(page_size);
+	double start = now();
+
+	map = map_object(path, O_RDONLY, PROT_READ, &fd, &size);
+	if (!map || !want || passes < 1)
+		return 1;
+	for (p = 0; p < passes; p++) {
+		for (off = 0; off < size; off += page_size) {
+			size_t n = size - off < page_size ? size - off : page_size;
+
+			if (!check) {
+				sum += __atomic_load_n(map + off,
+						       __ATOMIC_RELAXED);
+				continue;
+			}
+			pat_fill(seed, off, want, n);
+			if (memcmp(map + off, want, n)) {
+				if (!bad)
+					first = off;
+				bad++;
+			}
+		}
+	}
+	if (munmap(map, size))
+		report("munmap", path, errno);
+	close(fd);
+	printf("mapread: %llu pages, %d passes in %.1f s, ",
+	       (unsigned long long)((size + page_size - 1) / page_size), passes,
+	       now() - start);
+	if (check)
+		printf("%llu mismatched pages (first at %llu)\n",
+		       (unsigned long long)bad, (unsigned long long)first);
+	else
+		printf("byte sum %llu\n", (unsigned long long)sum);
+	return errors || bad ? 1 : 0;
+}
+
+/*
+ * mmaprace: a mapper thread stores the even pages of the span through a
+ * MAP_SHARED mapping (with msync and MADV_DONTNEED now and then), a writer
+ * thread pwrite()s the odd pages (whole, or in two pieces), pass after
+ * pass, each page a new pattern per pass, a syncer thread fsyncs the
+ * object every 20 to 200 ms, and a reader thread pread()s runs of pages
+ * and checks every byte: it must be from a version of its page between the
+ * last one finished before the read and the last one started after it (a
+ * torn page is fine, an older or foreign byte is not).  At the end, after
+ * msync and fsync, every page must hold its last version through read(),
+ * through a fresh mapping, on the backing device if given (O_DIRECT, the
+ * mapping still in place) and, unmapped, after its pages were dropped
+ * (read from the disk again).
+ */
+#define MR_INIT		(-1)	/* version: what the span held at the start */
+
+struct mmaprace {
+	const char *path, *backing;
+	int fd;
+	uint8_t *map, *init;
+	uint64_t seed, span, npages;
+	atomic_int *writing, *done;	/* per page: last version started, finished */
+	atomic_ulong stores, pwrites, syncs, fsyncs, drops, reads, torn,
+		     unchecked, bad_reads;
+	atomic_int passes[2];
+	/* Seconds in the writes of each writer, the longest; in syncs. */
+	double write_time[2], write_max[2], sync_time[2];
+};
+
+static struct mmaprace mr;
+
+/* Version V of page I (MR_INIT: the old contents). */
+static void mr_version(uint64_t i, int v, uint8_t *buf)
+{
+	if (v == MR_INIT)
+		memcpy(buf, mr.init + i * page_size, page_size);
+	else
+		pat_fill(mr.seed * 1000 + v, i * page_size, buf, page_size);
+}
+
+static void mr_shuffle(uint64_t *order, uint64_t n, uint64_t *rng)
+{
+	uint64_t i;
+
+	for (i = n - 1; i > 0; i--) {
+		uint64_t j = splitmix(rng) % (i + 1), t = order[i];
+
+		order[i] = order[j];
+		order[j] = t;
+	}
+}
+
+/* The pages of one parity, in a new order each pass, until the deadline. */
+static void *mr_writer(void *arg)
+{
+	int parity = (int)(intptr_t)arg;
+	uint64_t rng = mr.seed * 31 + parity, n = 0, i, k, pages, side;
+	uint64_t *order = malloc((mr.npages / 2 + 1) * sizeof(*order));
+	uint8_t *buf = malloc(page_size);
+	double t;
+	int pass;
+
+	if (!order || !buf)
+		return NULL;
+	for (i = parity; i < mr.npages; i += 2)
+		order[n++] = i;
+	for (pass = 0; now() < deadline; pass++) {
+		mr_shuffle(order, n, &rng);
+		for (k = 0; k < n && now() < deadline; k++) {
+			uint64_t pg = order[k], off = pg * page_size;
+			uint64_t r = splitmix(&rng);
+
+			mr_version(pg, pass, buf);
+			atomic_store(&mr.writing[pg], pass);
+			t = now();
+			if (!parity) {
+				memcpy(mr.map + off, buf, page_size);
+				atomic_fetch_add(&mr.stores, 1);
+			} else {
+				/* Whole, or in two pieces at a random split. */
+				size_t cut = r % 4 ? page_size : 1 + r % (page_size - 1);
+
+				if (pwrite(mr.fd, buf, cut, off) != (ssize_t)cut ||
+				    (cut < page_size &&
+				     pwrite(mr.fd, buf + cut, page_size - cut, off + cut) !=
+				     (ssize_t)(page_size - cut)))
+					report("pwrite", mr.path, errno);
+				atomic_fetch_add(&mr.pwrites, 1);
+			}
+			t = now() - t;
+			mr.write_time[parity] += t;
+			if (t > mr.write_max[parity])
+				mr.write_max[parity] = t;
+			atomic_store(&mr.done[pg], pass);
+			/*
+			 * The mapper, now and then: writes back a few pages under
+			 * the stores (msync, 1 in 256), or zaps their PTEs (3 in
+			 * 256).
+			 */
+			r = splitmix(&rng);
+			side = (r >> 32) % 512;
+			if (parity || side >= 8)
+				continue;
+			i = r % mr.npages;
+			pages = 1 + (r >> 16) % 64;
+			if (i + pages > mr.npages)
+				pages = mr.npages - i;
+			t = now();
+			if (side < 2) {
+				if (msync(mr.map + i * page_size, pages * page_size,
+					  side ? MS_SYNC : MS_ASYNC))
+					report("msync", mr.path, errno);
+				atomic_fetch_add(&mr.syncs, 1);
+			} else {
+				if (madvise(mr.map + i * page_size, pages * page_size,
+					    MADV_DONTNEED))
+					report("madvise", mr.path, errno);
+				atomic_fetch_add(&mr.drops, 1);
+			}
+			mr.sync_time[0] += now() - t;
+		}
+		if (k == n)
+			atomic_fetch_add(&mr.passes[parity], 1);
+	}
+	free(order);
+	free(buf);
+	return NULL;
+}
+
+/* fsync of the whole object every 20 to 200 ms, under the writers. */
+static void *mr_syncer(void *arg)
+{
+	uint64_t rng = mr.seed * 41 + 3;
+	double t;
+
+	(void)arg;
+	while ((t = now()) < deadline) {
+		if (fsync(mr.fd))
+			report("fsync", mr.path, errno);
+		atomic_fetch_add(&mr.fsyncs, 1);
+		mr.sync_time[1] += now() - t;
+		usleep(20000 + splitmix(&rng) % 180000);
+	}
+	return NULL;
+}
+
+/* The most versions of a page one read is checked against. */
+#define MR_VERSIONS	8
+
+/*
+ * Does every byte of GOT come from a version of page PG in [LO, HI]?  WANT
+ * has room for MR_VERSIONS pages.
+ */
+static int mr_check_page(uint64_t pg, const uint8_t *got, int lo, int hi,
+			 uint8_t *want)
+{
+	size_t i, first = SIZE_MAX;
+	int v, torn = 0;
+
+	mr_version(pg, lo, want);
+	if (!memcmp(got, want, page_size))
+		return 0;
+	for (v = lo + 1; v <= hi; v++)
+		mr_version(pg, v, want + (v - lo) * page_size);
+	for (i = 0; i < page_size; i++) {
+		if (got[i] == want[i])
+			continue;
+		for (v = lo + 1; v <= hi; v++)
+			if (got[i] == want[(v - lo) * page_size + i])
+				break;
+		if (v <= hi)
+			torn = 1;
+		else if (first == SIZE_MAX)
+			first = i;
+	}
+	if (first != SIZE_MAX) {
+		if (atomic_fetch_add(&mr.bad_reads, 1) < 5)
+			fprintf(stderr,
+				"vpmstress: mmaprace: read of page %llu byte %zu: 0x%02x from no version %d..%d\n",
+				(unsigned long long)pg, first, got[first], lo, hi);
+		return 1;
+	}
+	if (torn)
+		atomic_fetch_add(&mr.torn, 1);
+	return 0;
+}
+
+#define MR_READ_PAGES	16
+
+static void *mr_reader(void *arg)
+{
+	uint64_t rng = mr.seed * 37 + 2, k, n;
+	uint8_t *buf = malloc(MR_READ_PAGES * page_size);
+	uint8_t *want = malloc(MR_VERSIONS * page_size);
+	int lo[MR_READ_PAGES], hi[MR_READ_PAGES];
+
+	(void)arg;
+	if (!buf || !want)
+		return NULL;
+	while (now() < deadline) {
+		uint64_t pg = splitmix(&rng) % mr.npages;
+
+		n = 1 + splitmix(&rng) % MR_READ_PAGES;
+		if (pg + n > mr.npages)
+			n = mr.npages - pg;
+		for (k = 0; k < n; k++)
+			lo[k] = atomic_load(&mr.done[pg + k]);
+		if (pread(mr.fd, buf, n * page_size, pg * page_size) !=
+		    (ssize_t)(n * page_size)) {
+			report("pread", mr.path, errno);
+			continue;
+		}
+		atomic_thread_fence(memory_order_seq_cst);
+		for (k = 0; k < n; k++) {
+			hi[k] = atomic_load(&mr.writing[pg + k]);
+			/* A page rewritten over and over during one read. */
+			if (hi[k] - lo[k] >= MR_VERSIONS) {
+				atomic_fetch_add(&mr.unchecked, 1);
+				continue;
+			}
+			mr_check_page(pg + k, buf + k * page_size, lo[k], hi[k],
+				      want);
+		}
+		atomic_fetch_add(&mr.reads, 1);
+	}
+	free(buf);
+	free(want);
+	return NULL;
+}
+
+/* Pages of BUF (the span from page 0) that are not their last version. */
+static uint64_t mr_compare(const char *what, const uint8_t *buf)
+{
+	uint8_t *want = malloc(page_size);
+	uint64_t pg, bad = 0;
+
+	if (!want)
+		return mr.npages;
+	for (pg = 0; pg < mr.npages; pg++) {
+		int v = atomic_load(&mr.done[pg]);
+
+		mr_version(pg, v, want);
+		if (memcmp(buf + pg * page_size, want, page_size) && !bad++)
+			fprintf(stderr,
+				"vpmstress: mmaprace: %s: page %llu is not version %d\n",
+				what, (unsigned long long)pg, v);
+	}
+	free(want);
+	return bad;
+}
+
+static uint64_t mr_compare_pread(const char *what, int fd, uint8_t *buf)
+{
+	if (pread(fd, buf, mr.span, 0) != (ssize_t)mr.span) {
+		report("pread", what, errno);
+		return mr.npages;
+	}
+	return mr_compare(what, buf);
+}
+
+static int cmd_mmaprace(int argc, char **argv)
+{
+	double seconds = atof(argv[2]), start;
+	uint64_t size, span = strtoull(argv[4], NULL, 0), pg;
+	uint64_t bad_read, bad_map, bad_drop, bad_disk = 0;
+	pthread_t tids[4];
+	struct vpm_sync s;
+	uint8_t *buf, *map2;
+	int i, fd2;
+
+	memset(&mr, 0, sizeof(mr));
+	mr.seed = strtoull(argv[3], NULL, 0);
+	mr.path = argv[5];
+	mr.backing = argc > 6 ? argv[6] : NULL;
+	mr.map = map_object(mr.path, O_RDWR, PROT_READ | PROT_WRITE, &mr.fd,
+			    &size);
+	if (!mr.map)
+		return 1;
+	if (!span || span > size)
+		span = size;
+	mr.npages = span / page_size;
+	mr.span = mr.npages * page_size;
+	if (mr.npages < 4) {
+		fprintf(stderr, "vpmstress: mmaprace: a span of 4 pages at least\n");
+		return 2;
+	}
+	mr.init = malloc(mr.span);
+	buf = malloc(mr.span);
+	mr.writing = calloc(mr.npages, sizeof(*mr.writing));
+	mr.done = calloc(mr.npages, sizeof(*mr.done));
+	if (!mr.init || !buf || !mr.writing || !mr.done)
+		return 1;
+	if (pread(mr.fd, mr.init, mr.span, 0) != (ssize_t)mr.span) {
+		report("pread", mr.path, errno);
+		return 1;
+	}
+	for (pg = 0; pg < mr.npages; pg++) {
+		atomic_init(&mr.writing[pg], MR_INIT);
+		atomic_init(&mr.done[pg], MR_INIT);
+	}
+	start = now();
+	deadline = start + seconds;
+	pthread_create(&tids[0], NULL, mr_writer, (void *)(intptr_t)0);
+	pthread_create(&tids[1], NULL, mr_writer, (void *)(intptr_t)1);
+	pthread_create(&tids[2], NULL, mr_reader, NULL);
+	pthread_create(&tids[3], NULL, mr_syncer, NULL);
+	for (i = 0; i < 4; i++)
+		pthread_join(tids[i], NULL);
+
+	/*
+	 * Everything written back, then read every way there is: read(), a
+	 * fresh mapping, the disk under the mapping (O_DIRECT on the backing
+	 * device); then, the mapping gone, with the pages dropped and read
+	 * from the disk again.
+	 */
+	if (msync(mr.map, mr.span, MS_SYNC))
+		report("msync", mr.path, errno);
+	if (fsync(mr.fd))
+		report("fsync", mr.path, errno);
+	bad_read = mr_compare_pread("read", mr.fd, buf);
+	bad_map = mr.npages;
+	fd2 = open(mr.path, O_RDONLY | O_CLOEXEC);
+	map2 = fd2 < 0 ? MAP_FAILED :
+	       mmap(NULL, mr.span, PROT_READ, MAP_SHARED, fd2, 0);
+	if (map2 == MAP_FAILED) {
+		report("mmap again", mr.path, errno);
+	} else {
+		bad_map = mr_compare("fresh mapping", map2);
+		munmap(map2, mr.span);
+	}
+	if (fd2 >= 0)
+		close(fd2);
+	if (mr.backing) {
+		int bfd = open(mr.backing, O_RDONLY | O_DIRECT | O_CLOEXEC);
+		void *dbuf;
+
+		bad_disk = mr.npages;
+		if (bfd < 0 || posix_memalign(&dbuf, page_size, mr.span)) {
+			report("open", mr.backing, errno);
+		} else {
+			bad_disk = mr_compare_pread("disk", bfd, dbuf);
+			free(dbuf);
+		}
+		if (bfd >= 0)
+			close(bfd);
+	}
+	if (munmap(mr.map, size))
+		report("munmap", mr.path, errno);
+	memset(&s, 0, sizeof(s));
+	s.length = mr.span;
+	s.flags = VPM_SYNC_INVAL;
+	if (ioctl(mr.fd, VPM_IOC_SYNC, &s))
+		report("sync --inval", mr.path, errno);
+	bad_drop = mr_compare_pread("read after the drop", mr.fd, buf);
+	close(mr.fd);
+	printf("mmaprace: %llu pages for %.1f s: %lu stores by mapping (%d passes), ",
+	       (unsigned long long)mr.npages, now() - start,
+	       (unsigned long)mr.stores, atomic_load(&mr.passes[0]));
+	printf("%lu by pwrite (%d passes), %lu msyncs, %lu PTE drops, %lu fsyncs; ",
+	       (unsigned long)mr.pwrites, atomic_load(&mr.passes[1]),
+	       (unsigned long)mr.syncs, (unsigned long)mr.drops,
+	       (unsigned long)mr.fsyncs);
+	printf("time in stores %.1f s (longest %.0f ms), ", mr.write_time[0],
+	       mr.write_max[0] * 1000);
+	printf("in pwrites %.1f s (longest %.0f ms), ", mr.write_time[1],
+	       mr.write_max[1] * 1000);
+	printf("in msync/madvise %.1f s, in fsyncs %.1f s; ", mr.sync_time[0],
+	       mr.sync_time[1]);
+	printf("%lu reads checked (%lu torn pages, %lu unchecked, %lu bad); ",
+	       (unsigned long)mr.reads, (unsigned long)mr.torn,
+	       (unsigned long)mr.unchecked, (unsigned long)mr.bad_reads);
+	printf("pages not the last version: read %llu, mapping %llu",
+	       (unsigned long long)bad_read, (unsigned long long)bad_map);
+	if (mr.backing)
+		printf(", disk %llu", (unsigned long long)bad_disk);
+	printf(", after a drop %llu; %lu errors\n", (unsigned long long)bad_drop,
+	       (unsigned long)errors);
+	return errors || mr.bad_reads || bad_read || bad_map || bad_drop ||
+	       bad_disk ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGPIPE, SIG_IGN);
+	page_size = sysconf(_SC_PAGESIZE);
+	catch_faults();
 	if (argc >= 7 && !strcmp(argv[1], "race"))
 		return cmd_race(argc, argv);
 	if (argc >= 4 && !strcmp(argv[1], "churn"))
@@ -1303,6 +1930,12 @@ int main(int argc, char **argv)
 		return cmd_fuzz(argv);
 	if (argc == 3 && !strcmp(argv[1], "failnth"))
 		return cmd_failnth(argv);
-	fprintf(stderr, "usage: vpmstress race|churn|fuzz|failnth ...\n");
+	if (argc >= 5 && !strcmp(argv[1], "mapstore"))
+		return cmd_mapstore(argc, argv);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "mapread"))
+		return cmd_mapread(argc, argv);
+	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "mmaprace"))
+		return cmd_mmaprace(argc, argv);
+	fprintf(stderr, "usage: vpmstress race|churn|fuzz|failnth|mapstore|mapread|mmaprace ...\n");
 	return 2;
 }
