@@ -1171,8 +1171,11 @@ static int fn_run(const char *op)
 		cmd = VPM_CTL_VERSION;
 		fd = fn_ctl;
 	} else if (!strcmp(op, "info")) {
+		/* Room for the object: the list is taken into a buffer. */
 		cmd = VPM_CTL_INFO;
 		fd = fn_ctl;
+		a.i.objects = (uintptr_t)buf;
+		a.i.count = sizeof(buf) / sizeof(struct vpm_object_info);
 	} else if (!strcmp(op, "stats")) {
 		cmd = VPM_CTL_STATS;
 		fd = fn_ctl;
