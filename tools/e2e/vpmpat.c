@@ -19,10 +19,11 @@
  *                                       MAXLEN" on top; BASE is a pattern
  *                                       seed, or a file (starting with /)
  *                                       holding the region's old bytes
- *   vpmpat sectors FILE OLD SEED OFFSET LENGTH
+ *   vpmpat sectors FILE OLD NEW OFFSET LENGTH
  *                                       each 512-byte sector of the region
- *                                       must hold its bytes of file OLD or
- *                                       of pattern SEED, not garbage
+ *                                       must hold its bytes of OLD or of
+ *                                       NEW, not garbage; each is a pattern
+ *                                       seed or a file, as BASE is
  *
  * The pattern byte at offset O for seed S depends on both, so a block
  * written to the wrong place is caught.  check and verify print "ok BYTES"
@@ -298,7 +299,7 @@ static int cmd_verify(const char *path, const char *base, uint64_t seed,
 	return compare(path, fd, 0, off, size, expect - off);
 }
 
-static int cmd_sectors(const char *path, const char *old, uint64_t seed,
+static int cmd_sectors(const char *path, const char *old, const char *now,
 		       uint64_t off, uint64_t len)
 {
 	int fd = open_file(path, O_RDONLY);
@@ -310,7 +311,7 @@ static int cmd_sectors(const char *path, const char *old, uint64_t seed,
 	if (pread(fd, got, len, off) != (ssize_t)len)
 		fail("pread", path);
 	load_base(old, was, off, len);
-	pattern(seed, off, new, len);
+	load_base(now, new, off, len);
 	for (s = 0; s < len; s += 512) {
 		size_t n = len - s < 512 ? len - s : 512;
 
@@ -357,8 +358,8 @@ int main(int argc, char **argv)
 				  num(argv[6]), argc == 9 ? num(argv[7]) : 0,
 				  argc == 9 ? num(argv[8]) : 0);
 	if (argc == 7 && !strcmp(cmd, "sectors"))
-		return cmd_sectors(argv[2], argv[3], num(argv[4]),
-				   num(argv[5]), num(argv[6]));
+		return cmd_sectors(argv[2], argv[3], argv[4], num(argv[5]),
+				   num(argv[6]));
 	fprintf(stderr, "usage: vpmpat gen|fill|sync|check|randwrite|verify|sectors ...\n");
 	return 2;
 }
