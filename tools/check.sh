@@ -85,7 +85,7 @@ build_w1() {
 	local obj=$VPM_CACHE/check-w1-$1
 	rm -rf "$obj"; mkdir -p "$obj"
 	vpm_sync_sources "$obj"
-	make -C "/usr/src/linux-headers-$1" M="$obj" CONFIG_VPM=m W=1 \
+	make -j"$(nproc)" -C "/usr/src/linux-headers-$1" M="$obj" CONFIG_VPM=m W=1 \
 		KCFLAGS=-Werror modules
 }
 
@@ -93,7 +93,7 @@ sparse_clean() {
 	local obj=$VPM_CACHE/check-sparse-$1 out
 	rm -rf "$obj"; mkdir -p "$obj"
 	vpm_sync_sources "$obj"
-	out=$(make -C "/usr/src/linux-headers-$1" M="$obj" CONFIG_VPM=m C=2 \
+	out=$(make -j"$(nproc)" -C "/usr/src/linux-headers-$1" M="$obj" CONFIG_VPM=m C=2 \
 		modules 2>&1) || { echo "$out"; return 1; }
 	echo "$out"
 	! echo "$out" | grep -E '(warning|error):'

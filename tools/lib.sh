@@ -102,7 +102,7 @@ vpm_build_module_in() {
 	[ -d "$kdir" ] || vpm_die "no kernel tree in $kdir"
 	mkdir -p "$obj"
 	vpm_sync_sources "$obj"
-	make -s -C "$kdir" M="$obj" CONFIG_VPM=m "$@" modules >&2 ||
+	make -s -j"$(nproc)" -C "$kdir" M="$obj" CONFIG_VPM=m "$@" modules >&2 ||
 		vpm_die "building vpm.ko against $kdir failed"
 	echo "$obj/vpm.ko"
 }
