@@ -152,10 +152,13 @@ static void vpm_object_readahead(struct file *file,
 	struct address_space *mapping = file->f_mapping;
 	void *entry;
 
+	/* POSIX_FADV_RANDOM: the copy reads just the pages it needs. */
+	if (file->f_mode & FMODE_RANDOM)
+		return;
 	/* A peek, without a folio reference: the copy takes its own. */
 	entry = xa_load(&mapping->i_pages, index);
 	if (!entry || xa_is_value(entry))
-		page_cache_sync_readahead(mapping, ra, file, index,
+		page_cache_sync_readahead(mapping, ra, NULL, index,
 					  last - index + 1);
 }
 
@@ -224,9 +227,24 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		struct vpm_copy_count cc = {
 			.vml = vml, .nseg = VPM_MAXVMAPS, .nofault = true,
 		};
-		size_t len = count;
+		size_t len, avail;
 		int fetch = 1;
 		size_t n;
+
+		/*
+		 * The copy runs with the pages locked: the user memory is
+		 * faulted in first and copied without faults (it may be a
+		 * mapping of these very pages), as generic_perform_write()
+		 * does; only as much as one call copies, and only the part
+		 * that could be faulted in.  A copy cut short by a page gone
+		 * again meanwhile is tried again from here.
+		 */
+		avail = min_t(size_t, count, VPMMAXLEN);
+		avail -= fault_in_iov_iter_readable(from, avail);
+		if (!avail) {
+			err = -EFAULT;
+			break;
+		}
 
 		/*
 		 * Pages written whole (or up to the end of the object) need
@@ -234,24 +252,14 @@ static ssize_t vpm_object_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		 * pages only, or it would zero the rest of a page it did not
 		 * read.  A partial page is read first.
 		 */
+		len = avail;
 		if (offset_in_page(pos))
-			len = min_t(size_t, count, PAGE_SIZE - offset_in_page(pos));
-		else if (count >= PAGE_SIZE)
-			len = round_down(count, PAGE_SIZE);
+			len = min_t(size_t, avail, PAGE_SIZE - offset_in_page(pos));
+		else if (avail >= PAGE_SIZE)
+			len = round_down(avail, PAGE_SIZE);
 		if (!offset_in_page(pos) &&
 		    (len >= PAGE_SIZE || pos + len >= size))
 			fetch = 0;
-
-		/*
-		 * The copy runs with the pages locked: the user memory is
-		 * faulted in first and copied without faults (it may be a
-		 * mapping of these very pages), as generic_perform_write()
-		 * does.  A short copy is tried again from here.
-		 */
-		if (fault_in_iov_iter_readable(from, len) == len) {
-			err = -EFAULT;
-			break;
-		}
 
 		/*
 		 * Waits for a frozen file system and moves the file's mtime

@@ -50,6 +50,9 @@
  *                                   the copy faults on pages the write
  *                                   locks; "ok" when it ends with the bytes
  *                                   right
+ *   vpmmap halfbad DEV OFF SEED     write(2) a page at OFF from a buffer
+ *                                   readable for 100 bytes only: those are
+ *                                   written and 100 returned
  *   vpmmap sendfile DEV OFF LEN [socket]
  *                                   sendfile(2) [OFF, OFF + LEN) to stdout
  *                                   (a file or a pipe), or through a
@@ -751,6 +754,49 @@ static int cmd_selfwrite(const char *path, uint64_t off, uint64_t seed)
 	return 0;
 }
 
+/*
+ * write(2) a whole page at OFF from a buffer that can be read for its
+ * first 100 bytes only (the page after them is PROT_NONE), into a page
+ * not in memory: those 100 are written and returned, the rest of the page
+ * keeps its bytes.
+ */
+#define HALFBAD_GOOD	100
+
+static int cmd_halfbad(const char *path, uint64_t off, uint64_t seed)
+{
+	int fd = open_file(path, O_RDWR);
+	uint8_t *old = alloc(page_size), *got = alloc(page_size), *buf, *src;
+	ssize_t n;
+
+	off = round_down(off);
+	buf = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED)
+		fail("mmap", "anonymous");
+	src = buf + page_size - HALFBAD_GOOD;
+	pattern(seed, off, src, HALFBAD_GOOD);
+	if (mprotect(buf + page_size, page_size, PROT_NONE))
+		fail("mprotect", "anonymous");
+	pread_all(fd, path, old, page_size, off);
+	/* The page must be new to the write: drop it. */
+	if (posix_fadvise(fd, off, page_size, POSIX_FADV_DONTNEED))
+		fail("posix_fadvise", path);
+	n = pwrite(fd, src, page_size, off);
+	if (n != HALFBAD_GOOD) {
+		printf("write of a partly readable buffer: %zd (%s), want %d\n",
+		       n, n < 0 ? strerror(errno) : "short", HALFBAD_GOOD);
+		return 1;
+	}
+	pread_all(fd, path, got, page_size, off);
+	memcpy(old, src, HALFBAD_GOOD);
+	if (memcmp(got, old, page_size)) {
+		printf("the page does not hold the 100 bytes and its old rest\n");
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
 /* Copy @fd to stdout until its end. */
 static void drain(int fd)
 {
@@ -937,6 +983,8 @@ int main(int argc, char **argv)
 		return cmd_seq(argv[2], argc == 4 ? num(argv[3]) : 0);
 	if (argc == 5 && !strcmp(cmd, "coherent"))
 		return cmd_coherent(argv[2], num(argv[3]), num(argv[4]));
+	if (argc == 5 && !strcmp(cmd, "halfbad"))
+		return cmd_halfbad(argv[2], num(argv[3]), num(argv[4]));
 	if (argc == 5 && !strcmp(cmd, "selfwrite"))
 		return cmd_selfwrite(argv[2], num(argv[3]), num(argv[4]));
 	if ((argc == 5 || (argc == 6 && !strcmp(argv[5], "socket"))) &&
@@ -954,6 +1002,6 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(cmd, "madvise"))
 		return cmd_madvise(argv[2], num(argv[3]), num(argv[4]), argv[5]);
 	fprintf(stderr,
-		"usage: vpmmap cmp|dcheck|store|private|peek|shrink|try|hold|fault|seq|coherent|selfwrite|sendfile|splice|splicein|cfr|fadvise|madvise ...\n");
+		"usage: vpmmap cmp|dcheck|store|private|peek|shrink|try|hold|fault|seq|coherent|selfwrite|halfbad|sendfile|splice|splicein|cfr|fadvise|madvise ...\n");
 	return 2;
 }

@@ -302,6 +302,26 @@ mmap_selfwrite() {
 	vpmctl detach "$OBJ"
 }
 
+# 8c. write(2) of a page from a buffer readable for 100 bytes only: a
+# short write of those, in bounded time, never a loop that faults the good
+# part in again and again.
+mmap_halfbad() {
+	attach /dev/ram3 || return 1
+	vpmmap halfbad "$OBJ" $((9 * MB)) 90 > /tmp/halfbad.out 2>&1 &
+	pid=$!
+	n=0
+	while kill -0 $pid 2>/dev/null && [ $n -lt 20 ]; do
+		sleep 1
+		n=$((n + 1))
+	done
+	if kill -0 $pid 2>/dev/null; then
+		echo "write of a half-readable buffer does not return"
+		return 1
+	fi
+	wait $pid || { cat /tmp/halfbad.out; return 1; }
+	vpmctl detach "$OBJ"
+}
+
 # 9-12. The read-around of a fault (FreeBSD's vm_fault_readahead), on a
 # fresh object where nothing is in memory.
 cold_object() {
@@ -535,6 +555,7 @@ check mmap_shared_write_needs_a_writable_descriptor run mmap_needs_writable
 check mmap_detach_and_rmmod_while_mapped_are_busy run mmap_busy_while_mapped
 check mmap_mapping_and_read_write_are_coherent run mmap_coherent
 check mmap_write_from_a_mapping_of_the_same_pages_finishes run mmap_selfwrite
+check mmap_write_from_a_partly_unreadable_buffer_is_short run mmap_halfbad
 check mmap_random_fault_reads_an_aligned_cluster_of_16 run mmap_random_fault
 check mmap_madv_random_fault_reads_one_page run mmap_madv_random
 check mmap_madv_sequential_fault_reads_256_pages run mmap_madv_sequential
