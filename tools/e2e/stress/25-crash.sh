@@ -48,35 +48,6 @@ HSZ=$((1 * MB))			# the sparse file, h (the old path)
 HGROW=$((3 * MB + 777))		# h after the growth
 mkdir -p $CR
 
-# The sysfs directory of a block device node.
-sysdev() {
-	stat -L -c '%t %T' "$1" | {
-		read -r a b
-		echo "/sys/dev/block/$((0x$a)):$((0x$b))"
-	}
-}
-
-# Sectors written to a device so far.
-written() {
-	# shellcheck disable=SC2046
-	set -- $(cat "$(sysdev "$1")/stat")
-	echo "$7"
-}
-
-# Wait until no I/O is in flight on a device.
-idle() {
-	f=$(sysdev "$1")/inflight
-	i=0
-	while [ $i -lt 100 ]; do
-		read -r r w < "$f"
-		[ "$r" = 0 ] && [ "$w" = 0 ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "$1: I/O still in flight"
-	return 1
-}
-
 mark() { dmsetup message lw 0 mark "$1"; }
 
 # Results of case CASE of file system $FS, one line each; FAIL lines fail.

@@ -31,35 +31,6 @@ modprobe null_blk nr_devices=0 2>/dev/null
 # all the time while the mapping faults its pages in.
 vpm_load vpm_cache_entries=64
 
-# The sysfs directory of a block device node.
-sysdev() {
-	stat -L -c '%t %T' "$1" | {
-		read -r a b
-		echo "/sys/dev/block/$((0x$a)):$((0x$b))"
-	}
-}
-
-# Sectors written to a device so far.
-written() {
-	# shellcheck disable=SC2046
-	set -- $(cat "$(sysdev "$1")/stat")
-	echo "$7"
-}
-
-# Wait until no I/O is in flight on a device.
-idle() {
-	f=$(sysdev "$1")/inflight
-	i=0
-	while [ $i -lt 100 ]; do
-		read -r r w < "$f"
-		[ "$r" = 0 ] && [ "$w" = 0 ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "$1: I/O still in flight"
-	return 1
-}
-
 # The N of field NAME in "new N old N garbage N".
 field() { echo "$2" | sed -n "s/.*$1 \([0-9]*\).*/\1/p"; }
 
