@@ -119,26 +119,6 @@ static uint64_t round_down(uint64_t x)
 	return x & ~((uint64_t)page_size - 1);
 }
 
-/* vpmpat's pattern: byte O of seed S. */
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static void pattern(uint64_t seed, uint64_t off, uint8_t *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		uint64_t o = off + i;
-
-		buf[i] = mix(seed * 0x100000001b3ULL + (o >> 3)) >> ((o & 7) * 8);
-	}
-}
-
 static void *alloc(size_t len)
 {
 	void *p = malloc(len ? len : 1);
@@ -367,7 +347,7 @@ static int cmd_dcheck(const char *path, uint64_t off, uint64_t len,
 				errno = EIO;
 			fail("pread", path);
 		}
-		pattern(seed, from, want, to - from);
+		vpm_pattern(seed, from, want, to - from);
 		for (i = 0; i < to - from; i++) {
 			if (buf[from - pos + i] == want[i])
 				continue;
@@ -391,7 +371,7 @@ static int cmd_store(const char *path, uint64_t off, size_t len,
 	int ret = 0;
 
 	p = map(fd, path, start, span, PROT_READ | PROT_WRITE, MAP_SHARED);
-	pattern(seed, off, buf, len);
+	vpm_pattern(seed, off, buf, len);
 	if (guarded_copy(p + (off - start), buf, len)) {
 		printf("SIGBUS\n");
 		return 0;
@@ -421,7 +401,7 @@ static int cmd_private(const char *path, uint64_t off, size_t len,
 		printf("SIGBUS reading\n");
 		return 1;
 	}
-	pattern(seed, off, buf, len);
+	vpm_pattern(seed, off, buf, len);
 	if (guarded_copy(p + (off - start), buf, len)) {
 		printf("SIGBUS storing\n");
 		return 1;
@@ -684,7 +664,7 @@ static int cmd_coherent(const char *path, uint64_t off, uint64_t seed)
 		printf("SIGBUS\n");
 		return 1;
 	}
-	pattern(seed, off, want, len);
+	vpm_pattern(seed, off, want, len);
 	if (guarded_copy(p, want, len)) {
 		printf("SIGBUS storing\n");
 		return 1;
@@ -695,7 +675,7 @@ static int cmd_coherent(const char *path, uint64_t off, uint64_t seed)
 	else if (memcmp(q, want, len))
 		bad = "a second mapping does not see the store";
 	/* A write() in the middle of the two pages, across their border. */
-	pattern(seed + 1, off + woff, want + woff, wlen);
+	vpm_pattern(seed + 1, off + woff, want + woff, wlen);
 	if (!bad && pwrite(fd, want + woff, wlen, off + woff) != (ssize_t)wlen)
 		fail("pwrite", path);
 	if (!bad && memcmp(p, want, len))
@@ -733,7 +713,7 @@ static int cmd_selfwrite(const char *path, uint64_t off, uint64_t seed)
 	ssize_t n;
 
 	off = round_down(off);
-	pattern(seed, off, want, len);
+	vpm_pattern(seed, off, want, len);
 	if (pwrite(fd, want, len, off) != (ssize_t)len)
 		fail("pwrite", path);
 	p = map(fd, path, off, len, PROT_READ, MAP_SHARED);
@@ -774,7 +754,7 @@ static int cmd_halfbad(const char *path, uint64_t off, uint64_t seed)
 	if (buf == MAP_FAILED)
 		fail("mmap", "anonymous");
 	src = buf + page_size - HALFBAD_GOOD;
-	pattern(seed, off, src, HALFBAD_GOOD);
+	vpm_pattern(seed, off, src, HALFBAD_GOOD);
 	if (mprotect(buf + page_size, page_size, PROT_NONE))
 		fail("mprotect", "anonymous");
 	pread_all(fd, path, old, page_size, off);

@@ -43,25 +43,6 @@
 
 #define CHUNK	(1024 * 1024)
 
-static uint64_t mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static void pattern(uint64_t seed, uint64_t off, uint8_t *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		uint64_t o = off + i;
-
-		buf[i] = mix(seed * 0x100000001b3ULL + (o >> 3)) >> ((o & 7) * 8);
-	}
-}
-
 static void fail(const char *what, const char *arg)
 {
 	fprintf(stderr, "vpmpat: %s %s: %s\n", what, arg, strerror(errno));
@@ -130,7 +111,7 @@ static int cmd_gen(uint64_t seed, uint64_t len)
 	for (off = 0; off < len; off += CHUNK) {
 		size_t n = len - off < CHUNK ? len - off : CHUNK;
 
-		pattern(seed, off, buf, n);
+		vpm_pattern(seed, off, buf, n);
 		if (fwrite(buf, 1, n, stdout) != n)
 			fail("write", "stdout");
 	}
@@ -164,7 +145,7 @@ static int cmd_fill(const char *path, uint64_t seed, uint64_t off,
 	for (done = 0; done < len; done += CHUNK) {
 		size_t n = len - done < CHUNK ? len - done : CHUNK;
 
-		pattern(seed, off + done, buf, n);
+		vpm_pattern(seed, off + done, buf, n);
 		if (pwrite(fd, buf, n, off + done) != (ssize_t)n)
 			fail("pwrite", path);
 	}
@@ -206,7 +187,7 @@ static int compare(const char *path, int fd, uint64_t seed, uint64_t off,
 		if (expect)
 			memcpy(want, expect + off + done, n);
 		else
-			pattern(seed, off + done, want, n);
+			vpm_pattern(seed, off + done, want, n);
 		if (!memcmp(got, want, n))
 			continue;
 		for (i = 0; i < n; i++) {
@@ -248,7 +229,7 @@ static int cmd_randwrite(const char *path, uint64_t seed, unsigned int n,
 	for (i = 0; i < n; i++) {
 		struct rw w = nth_write(base, size, seed, i, maxlen);
 
-		pattern(w.seed, w.off, buf, w.len);
+		vpm_pattern(w.seed, w.off, buf, w.len);
 		if (pwrite(fd, buf, w.len, w.off) != (ssize_t)w.len)
 			fail("pwrite", path);
 	}
@@ -267,7 +248,7 @@ static void load_base(const char *base, uint8_t *buf, uint64_t off,
 	int fd;
 
 	if (*base != '/') {
-		pattern(num(base), off, buf, len);
+		vpm_pattern(num(base), off, buf, len);
 		return;
 	}
 	fd = open_file(base, O_RDONLY);
@@ -294,7 +275,7 @@ static int cmd_verify(const char *path, const char *base, uint64_t seed,
 	for (i = 0; i < n; i++) {
 		struct rw w = nth_write(off, size, seed, i, maxlen);
 
-		pattern(w.seed, w.off, expect + (w.off - off), w.len);
+		vpm_pattern(w.seed, w.off, expect + (w.off - off), w.len);
 	}
 	return compare(path, fd, 0, off, size, expect - off);
 }

@@ -1326,25 +1326,6 @@ static int cmd_failnth(char **argv)
  * back what was stored through a mapping: the byte at offset O for seed S.
  * Keep the two in step.
  */
-static uint64_t pat_mix(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static void pat_fill(uint64_t seed, uint64_t off, uint8_t *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		uint64_t o = off + i;
-
-		buf[i] = pat_mix(seed * 0x100000001b3ULL + (o >> 3)) >> ((o & 7) * 8);
-	}
-}
-
 static size_t page_size;
 
 /* A fault the mapping could not serve: say where, and fail. */
@@ -1429,7 +1410,7 @@ static int mapstore_step(const char *path, int fd, uint8_t *map, uint64_t size,
 	for (done = 0; done < len; done += CHUNK) {
 		size_t n = len - done < CHUNK ? len - done : CHUNK;
 
-		pat_fill(seed, off + done, buf, n);
+		vpm_pattern(seed, off + done, buf, n);
 		memcpy(map + off + done, buf, n);
 	}
 	free(buf);
@@ -1517,7 +1498,7 @@ static int cmd_mapread(int argc, char **argv)
 						       __ATOMIC_RELAXED);
 				continue;
 			}
-			pat_fill(seed, off, want, n);
+			vpm_pattern(seed, off, want, n);
 			if (memcmp(map + off, want, n)) {
 				if (!bad)
 					first = off;
@@ -1576,7 +1557,7 @@ static void mr_version(uint64_t i, int v, uint8_t *buf)
 	if (v == MR_INIT)
 		memcpy(buf, mr.init + i * page_size, page_size);
 	else
-		pat_fill(mr.seed * 1000 + v, i * page_size, buf, page_size);
+		vpm_pattern(mr.seed * 1000 + v, i * page_size, buf, page_size);
 }
 
 static void mr_shuffle(uint64_t *order, uint64_t n, uint64_t *rng)
