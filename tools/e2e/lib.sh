@@ -5,6 +5,7 @@
 #                                FAIL with what it printed.  Only names
 #                                matching $E2E_GLOB run.
 #   expect WHAT GOT WANT         fail the current check unless GOT = WANT.
+#   gone_within SECONDS PID      wait, bounded, for a process to end.
 
 VPM_KO=${VPM_KO:-/vpm/vpm.ko}
 # The console, for lines that must not be captured by check's $(...).
@@ -48,6 +49,17 @@ host_check() {
 	case "$1" in
 	$E2E_GLOB) echo "E2E HOSTCHECK $*" >&9 ;;
 	esac
+}
+
+# gone_within SECONDS PID: wait up to SECONDS for process PID to end;
+# false if it still runs (stuck in the kernel, say) when they are over.
+gone_within() {
+	local waited=0
+	while kill -0 "$2" 2>/dev/null; do
+		[ $waited -lt "$1" ] || return 1
+		sleep 1
+		waited=$((waited + 1))
+	done
 }
 
 # Field VALUE of "name value" lines on stdin.

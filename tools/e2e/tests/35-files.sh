@@ -62,9 +62,7 @@ cleanup() {
 	# after 10 s rather than waited for forever.
 	for p in $BGPIDS; do
 		kill "$p" 2>/dev/null
-		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
-		kill -0 "$p" 2>/dev/null || wait "$p" 2>/dev/null
+		gone_within 10 "$p" && wait "$p" 2>/dev/null
 	done
 	BGPIDS=
 	for f in /mnt/f/*.bin; do [ -f "$f" ] && chattr -ia "$f" 2>/dev/null; done
@@ -333,9 +331,7 @@ files_fsfreeze_holds_writes() {
 		return 1
 	fi
 	fsfreeze --unfreeze /mnt/f || return 1
-	i=0
-	while kill -0 $pid 2>/dev/null && [ $i -lt 20 ]; do sleep 1; i=$((i + 1)); done
-	kill -0 $pid 2>/dev/null && { echo "write still blocked 20 s after the thaw"; return 1; }
+	gone_within 20 $pid || { echo "write still blocked 20 s after the thaw"; return 1; }
 	wait $pid || { echo "dd failed: $(cat /tmp/dd.out)"; return 1; }
 	BGPIDS=
 	out=$(vpmpat check "$OBJ" 73 0 $((MB))) || { echo "object: $out"; return 1; }

@@ -120,9 +120,7 @@ flakey() { # linear | fail (every I/O fails) | fail_writes: table of vpmmflk
 cleanup() {
 	for p in $BGPIDS; do
 		kill "$p" 2>/dev/null
-		i=0
-		while kill -0 "$p" 2>/dev/null && [ $i -lt 10 ]; do sleep 1; i=$((i + 1)); done
-		kill -0 "$p" 2>/dev/null || wait "$p" 2>/dev/null
+		gone_within 10 "$p" && wait "$p" 2>/dev/null
 	done
 	BGPIDS=
 	vpm_loaded || vpm_load
@@ -289,12 +287,7 @@ mmap_selfwrite() {
 	attach /dev/ram3 || return 1
 	vpmmap selfwrite "$OBJ" $((7 * MB)) 89 > /tmp/selfwrite.out 2>&1 &
 	pid=$!
-	n=0
-	while kill -0 $pid 2>/dev/null && [ $n -lt 20 ]; do
-		sleep 1
-		n=$((n + 1))
-	done
-	if kill -0 $pid 2>/dev/null; then
+	if ! gone_within 20 $pid; then
 		echo "write from its own mapping hangs: $(cat /proc/$pid/wchan)"
 		return 1
 	fi
@@ -309,12 +302,7 @@ mmap_halfbad() {
 	attach /dev/ram3 || return 1
 	vpmmap halfbad "$OBJ" $((9 * MB)) 90 > /tmp/halfbad.out 2>&1 &
 	pid=$!
-	n=0
-	while kill -0 $pid 2>/dev/null && [ $n -lt 20 ]; do
-		sleep 1
-		n=$((n + 1))
-	done
-	if kill -0 $pid 2>/dev/null; then
+	if ! gone_within 20 $pid; then
 		echo "write of a half-readable buffer does not return"
 		return 1
 	fi
