@@ -196,6 +196,34 @@ enum vnp_where vnp_map_pos(struct vnode_pager *vnp, loff_t pos,
 	return VNP_MAPPED;
 }
 
+/**
+ * vnp_run() - pages next to a page that follow it on the disk
+ * @vnp: the pager
+ * @pos: byte offset of the page
+ * @sector: where the page lies (vnp_map_pos() said VNP_MAPPED)
+ * @dir: -1 for the pages before it, 1 for those after it
+ * @max: most pages to count; the caller keeps them inside the object
+ *
+ * Return: how many pages, up to @max, lie one after the other on the disk
+ * from the page at @pos that way.
+ */
+unsigned int vnp_run(struct vnode_pager *vnp, loff_t pos, sector_t sector,
+		     int dir, unsigned int max)
+{
+	const long spp = PAGE_SIZE >> SECTOR_SHIFT;
+	unsigned int k;
+	sector_t s;
+
+	for (k = 1; k <= max; k++) {
+		loff_t other = pos + dir * ((loff_t)k << PAGE_SHIFT);
+
+		if (vnp_map_pos(vnp, other, &s) != VNP_MAPPED ||
+		    s != sector + dir * (long)k * spp)
+			break;
+	}
+	return k - 1;
+}
+
 /*
  * bmap() said 0 for the block at @pos.  Is it a hole?  The file system's
  * SEEK_DATA tells where data starts again; @file is our own open of the

@@ -32,8 +32,6 @@
 #include "internal.h"
 #include "trace/events/vpm.h"
 
-#define SECTORS_PER_PAGE	(PAGE_SIZE >> SECTOR_SHIFT)
-
 /**
  * struct vnp_fault_state - read-around state of one mapping
  * @lock: protects @ra; faults of several threads share the mapping
@@ -108,23 +106,6 @@ void vnp_fault_done(struct vnp_fault_ra *ra, pgoff_t index,
 static pgoff_t vnp_pages(struct vnode_pager *vnp)
 {
 	return DIV_ROUND_UP(i_size_read(vnp->inode), PAGE_SIZE);
-}
-
-/* Pages, up to @max, next to @pos one way (@dir) that follow it on disk. */
-static unsigned int vnp_run(struct vnode_pager *vnp, loff_t pos,
-			    sector_t sector, int dir, unsigned int max)
-{
-	unsigned int k;
-	sector_t s;
-
-	for (k = 1; k <= max; k++) {
-		loff_t other = pos + dir * ((loff_t)k << PAGE_SHIFT);
-		sector_t want = sector + dir * (long)(k * SECTORS_PER_PAGE);
-
-		if (vnp_map_pos(vnp, other, &s) != VNP_MAPPED || s != want)
-			break;
-	}
-	return k - 1;
 }
 
 /**

@@ -68,6 +68,8 @@ enum vnp_where {
 /* Block translation (vnode_pager/bmap.c). */
 enum vnp_where vnp_map_pos(struct vnode_pager *vnp, loff_t pos,
 			   sector_t *sector);
+unsigned int vnp_run(struct vnode_pager *vnp, loff_t pos, sector_t sector,
+		     int dir, unsigned int max);
 unsigned int vnp_unit(struct vnode_pager *vnp);
 int vnp_extent_build(struct vnode_pager *vnp, bool holes, const char **why);
 

@@ -974,19 +974,6 @@ int vnode_pager_setsize(struct vnode_pager *vnp, loff_t nsize)
 	return err;
 }
 
-/* Is the page @k pages from the one at @pos (at @sector) next on disk? */
-static bool vnp_contiguous(struct vnode_pager *vnp, loff_t pos,
-			   sector_t sector, long k)
-{
-	loff_t other = pos + ((loff_t)k << PAGE_SHIFT);
-	sector_t s;
-
-	if (other < 0 || other >= i_size_read(vnp->inode))
-		return false;
-	return vnp_map_pos(vnp, other, &s) == VNP_MAPPED &&
-	       s == sector + k * (long)(PAGE_SIZE >> SECTOR_SHIFT);
-}
-
 /**
  * vnode_pager_haspage() - does the backing store hold a page?
  * @vnp: the object
@@ -1014,10 +1001,11 @@ bool vnode_pager_haspage(struct vnode_pager *vnp, loff_t off, int *before,
 	if (vnp->path != VNODE_PAGER_OLD) {
 		if (vnp_map_pos(vnp, pos, &sector) != VNP_MAPPED)
 			return false;
-		while (nb < limit && vnp_contiguous(vnp, pos, sector, -(nb + 1)))
-			nb++;
-		while (na < limit && vnp_contiguous(vnp, pos, sector, na + 1))
-			na++;
+		/* Neither way beyond the object. */
+		nb = vnp_run(vnp, pos, sector, -1,
+			     min_t(loff_t, limit, pos >> PAGE_SHIFT));
+		na = vnp_run(vnp, pos, sector, 1,
+			     min_t(loff_t, limit, (size - 1 - pos) >> PAGE_SHIFT));
 	}
 	if (before)
 		*before = nb;
