@@ -14,6 +14,7 @@
 #define _VPM_H
 
 #include <linux/fs.h>
+#include <linux/migrate_mode.h>
 #include <linux/types.h>
 #include <linux/uio.h>
 
@@ -65,5 +66,8 @@ struct page *vpm_vmap_page(const struct vmap *vs);
 void vpm_release_mapping(struct address_space *mapping);
 void vpm_release_range(struct address_space *mapping, pgoff_t start,
 		       pgoff_t end);
+bool vpm_release_folio(struct folio *folio, gfp_t gfp);
+int vpm_migrate_folio(struct address_space *mapping, struct folio *dst,
+		      struct folio *src, enum migrate_mode mode);
 
 #endif /* _VPM_H */

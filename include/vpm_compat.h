@@ -11,6 +11,7 @@
 #include <linux/bio.h>
 #include <linux/bvec.h>
 #include <linux/fs.h>
+#include <linux/migrate.h>
 #include <linux/pagemap.h>
 #include <linux/shrinker.h>
 #include <linux/slab.h>
@@ -212,5 +213,47 @@ static inline void vpm_mapping_set_stable_writes(struct address_space *m)
 #else
 #define vpm_splice_read generic_file_splice_read
 #endif
+
+/*
+ * 6.12, "mm: migrate: support poisoned recover from migrate folio": the
+ * data is copied first, with machine-check recovery, before the page
+ * cache slot moves; before, folio_migrate_copy() copied data and flags
+ * once the slot had moved.  vpm_migrate_copy_early() then
+ * vpm_migrate_copy_late() do what the kernel does, either way.
+ */
+#ifdef VPM_HAVE_FOLIO_MC_COPY
+static inline int vpm_migrate_copy_early(struct folio *dst, struct folio *src)
+{
+	return folio_mc_copy(dst, src);
+}
+
+static inline void vpm_migrate_copy_late(struct folio *dst, struct folio *src)
+{
+	folio_migrate_flags(dst, src);
+}
+#else
+static inline int vpm_migrate_copy_early(struct folio *dst, struct folio *src)
+{
+	return 0;
+}
+
+static inline void vpm_migrate_copy_late(struct folio *dst, struct folio *src)
+{
+	folio_migrate_copy(dst, src);
+}
+#endif
+
+/*
+ * 6.5, "mm: Make release_folio() be called for folios in mappings that set
+ * AS_RELEASE_ALWAYS" (Debian's 6.1 has it backported): reclaim asks the
+ * mapping before it frees a folio without private data.  Without it, only
+ * the shrinker gives cached pages back.
+ */
+static inline void vpm_mapping_set_release_always(struct address_space *m)
+{
+#ifdef VPM_HAVE_RELEASE_ALWAYS
+	mapping_set_release_always(m);
+#endif
+}
 
 #endif /* _VPM_COMPAT_H */

@@ -8,6 +8,7 @@
 
 #include <linux/cache.h>
 #include <linux/list.h>
+#include <linux/migrate_mode.h>
 #include <linux/miscdevice.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
@@ -17,6 +18,7 @@
 #include "vpm.h"
 
 struct dentry;
+struct folio;
 struct shrinker;
 
 /* Tunables of the vpm cache (vpm/cache.c), fixed once the module is loaded. */
@@ -127,8 +129,14 @@ enum vpm_stat {
 	/* Gauges: per-CPU deltas whose sum is the current value. */
 	VPM_STAT_CACHED,
 	VPM_STAT_INUSE,
+	/* Counters again; the user API has them after its byte figures. */
+	VPM_STAT_RECLAIMED,
+	VPM_STAT_MIGRATED,
 	VPM_STAT_NR,
 };
+
+/* The counters the user API numbers from VPM_CSTAT_HITS on. */
+#define VPM_STAT_NR_V1		(VPM_STAT_INUSE + 1)
 
 extern const char * const vpm_stat_names[VPM_STAT_NR];
 
@@ -222,6 +230,10 @@ unsigned long vpm_cache_release(struct vpm_cache *cache,
 				pgoff_t start, pgoff_t end,
 				unsigned long nr_to_release);
 struct vpmap *vpm_cache_lookup(struct vpm_cache *cache, struct page *page);
+bool vpm_cache_release_folio(struct vpm_cache *cache, struct folio *folio);
+int vpm_cache_migrate_folio(struct vpm_cache *cache,
+			    struct address_space *mapping, struct folio *dst,
+			    struct folio *src, enum migrate_mode mode);
 long vpm_cache_stat(struct vpm_cache *cache, enum vpm_stat stat);
 void vpm_cache_count_queues(struct vpm_cache *cache, unsigned int i,
 			    unsigned int *alloc, unsigned int *rele,

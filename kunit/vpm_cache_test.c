@@ -9,9 +9,12 @@
 #include <linux/bitops.h>
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/highmem.h>
 #include <linux/kthread.h>
+#include <linux/migrate.h>
 #include <linux/pagemap.h>
 #include <linux/shrinker.h>
+#include <linux/swap.h>
 
 #include "vpm_test.h"
 
@@ -503,6 +506,189 @@ static void cold_cache_gives_an_entry_without_waiting(struct kunit *test)
 	vpm_put_vpmap(c.cache, vpm);
 }
 
+static struct vpmap *entry_of(struct vpm_cache *cache, struct page *page)
+{
+	struct vpmap *vpm;
+
+	rcu_read_lock();
+	vpm = vpm_cache_lookup(cache, page);
+	rcu_read_unlock();
+	return vpm;
+}
+
+/* Does the page cache hold the store's bytes at page @index? */
+static bool page_holds_the_store(struct ctx *c, pgoff_t index)
+{
+	struct folio *folio = filemap_get_folio(c->tm->mapping, index);
+	bool same;
+	u8 *addr;
+
+	if (IS_ERR_OR_NULL(folio))
+		return false;
+	addr = kmap_local_folio(folio, 0);
+	same = !memcmp(addr, c->tm->store + index * PAGE_SIZE, PAGE_SIZE);
+	kunmap_local(addr);
+	folio_put(folio);
+	return same;
+}
+
+/* The folio at @index, referenced and locked, as reclaim holds it. */
+static struct folio *lock_folio_at(struct kunit *test, struct ctx *c,
+				   pgoff_t index)
+{
+	struct folio *folio;
+
+	/* A per-CPU LRU batch may hold a reference of its own. */
+	lru_add_drain();
+	folio = filemap_get_folio(c->tm->mapping, index);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(folio));
+	folio_lock(folio);
+	return folio;
+}
+
+static void reclaim_takes_the_page_of_an_idle_entry(struct kunit *test)
+{
+	struct ctx c = setup(test, 2, 1);
+	struct folio *folio;
+	struct vpmap *v0;
+
+	v0 = touch(test, &c, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, v0);
+	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 0), 2);
+	folio = lock_folio_at(test, &c, 0);
+	KUNIT_EXPECT_TRUE(test, vpm_cache_release_folio(c.cache, folio));
+	folio_unlock(folio);
+	folio_put(folio);
+	/* The page cache's reference alone is left: reclaim may free it. */
+	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 0), 1);
+	KUNIT_EXPECT_NULL(test, v0->page);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_CACHED), 0);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_RECLAIMED), 1);
+	/* A second call finds nothing to release, and agrees. */
+	folio = lock_folio_at(test, &c, 0);
+	KUNIT_EXPECT_TRUE(test, vpm_cache_release_folio(c.cache, folio));
+	folio_unlock(folio);
+	folio_put(folio);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_RECLAIMED), 1);
+	/* The emptied entry serves the next miss. */
+	touch(test, &c, 0, NULL);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_MISSES), 2);
+	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 0), 2);
+}
+
+static void reclaim_keeps_a_page_in_use(struct kunit *test)
+{
+	struct ctx c = setup(test, 2, 1);
+	struct vmap vml[VPM_MINVMAPS];
+	struct folio *folio;
+
+	KUNIT_ASSERT_EQ(test, map_pages(&c, 0, 1, vml, VPM_MINVMAPS), 0);
+	folio = lock_folio_at(test, &c, 0);
+	KUNIT_EXPECT_FALSE(test, vpm_cache_release_folio(c.cache, folio));
+	folio_unlock(folio);
+	folio_put(folio);
+	__vpm_unmap_pages(c.cache, vml, VPM_READ);
+	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 0), 2);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_RECLAIMED), 0);
+}
+
+/*
+ * Migrate the folio at @index as the kernel does: @src isolated (the
+ * reference lock_folio_at() took) and locked, @dst new and locked.
+ */
+static int migrate_at(struct kunit *test, struct ctx *c, pgoff_t index,
+		      struct folio **dstp)
+{
+	struct folio *src = lock_folio_at(test, c, index);
+	struct folio *dst = folio_alloc(GFP_KERNEL, 0);
+	int rc;
+
+	KUNIT_ASSERT_NOT_NULL(test, dst);
+	folio_lock(dst);
+	rc = vpm_cache_migrate_folio(c->cache, c->tm->mapping, dst, src,
+				     MIGRATE_SYNC);
+	if (rc == MIGRATEPAGE_SUCCESS) {
+		/* What move_to_new_folio() and its caller do. */
+		src->mapping = NULL;
+		folio_add_lru(dst);
+	}
+	folio_unlock(src);
+	folio_put(src);
+	folio_unlock(dst);
+	*dstp = dst;
+	return rc;
+}
+
+static void migration_moves_the_entry_with_the_page(struct kunit *test)
+{
+	struct ctx c = setup(test, 2, 1);
+	struct folio *dst, *now;
+	struct vpmap *v0, *v1;
+	unsigned int flags;
+
+	v0 = touch(test, &c, 5, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, v0);
+	KUNIT_ASSERT_EQ(test, migrate_at(test, &c, 5, &dst),
+			MIGRATEPAGE_SUCCESS);
+	now = filemap_get_folio(c.tm->mapping, 5);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(now));
+	KUNIT_EXPECT_PTR_EQ(test, now, dst);
+	folio_put(now);
+	folio_put(dst);
+	KUNIT_EXPECT_PTR_EQ(test, v0->page, folio_page(dst, 0));
+	KUNIT_EXPECT_PTR_EQ(test, entry_of(c.cache, folio_page(dst, 0)),
+			    v0);
+	/* The page cache's reference and the entry's. */
+	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 5), 2);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_MIGRATED), 1);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_CACHED), 1);
+	/* The next access is a hit on the same entry, with the same bytes. */
+	v1 = touch(test, &c, 5, &flags);
+	KUNIT_EXPECT_PTR_EQ(test, v1, v0);
+	KUNIT_EXPECT_TRUE(test, flags & VPM_VS_HIT);
+	KUNIT_EXPECT_TRUE(test, page_holds_the_store(&c, 5));
+	KUNIT_EXPECT_EQ(test, release_all(c.cache), 1);
+	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 5), 1);
+}
+
+static void migration_of_a_page_in_use_is_refused(struct kunit *test)
+{
+	struct ctx c = setup(test, 2, 1);
+	struct vmap vml[VPM_MINVMAPS];
+	struct folio *dst, *now;
+
+	KUNIT_ASSERT_EQ(test, map_pages(&c, 2, 1, vml, VPM_MINVMAPS), 0);
+	KUNIT_EXPECT_EQ(test, migrate_at(test, &c, 2, &dst), -EAGAIN);
+	__vpm_unmap_pages(c.cache, vml, VPM_READ);
+	now = filemap_get_folio(c.tm->mapping, 2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(now));
+	KUNIT_EXPECT_PTR_NE(test, now, dst);
+	folio_put(dst);
+	KUNIT_EXPECT_NOT_NULL(test, entry_of(c.cache, folio_page(now, 0)));
+	folio_put(now);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_MIGRATED), 0);
+	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 2), 2);
+}
+
+static void migration_without_an_entry_moves_the_page(struct kunit *test)
+{
+	struct ctx c = setup(test, 2, 1);
+	struct folio *dst, *now;
+
+	touch(test, &c, 1, NULL);
+	KUNIT_EXPECT_EQ(test, release_all(c.cache), 1);
+	KUNIT_ASSERT_EQ(test, migrate_at(test, &c, 1, &dst),
+			MIGRATEPAGE_SUCCESS);
+	now = filemap_get_folio(c.tm->mapping, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(now));
+	KUNIT_EXPECT_PTR_EQ(test, now, dst);
+	folio_put(now);
+	folio_put(dst);
+	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 1), 1);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_MIGRATED), 0);
+	KUNIT_EXPECT_TRUE(test, page_holds_the_store(&c, 1));
+}
+
 static struct kunit_case vpm_cache_cases[] = {
 	KUNIT_CASE(miss_then_hit_for_the_same_page),
 	KUNIT_CASE(cached_entry_holds_exactly_one_reference),
@@ -524,6 +710,11 @@ static struct kunit_case vpm_cache_cases[] = {
 	KUNIT_CASE(in_use_entries_are_not_released),
 	KUNIT_CASE(release_of_a_range_keeps_the_rest),
 	KUNIT_CASE(lookups_find_only_associated_pages),
+	KUNIT_CASE(reclaim_takes_the_page_of_an_idle_entry),
+	KUNIT_CASE(reclaim_keeps_a_page_in_use),
+	KUNIT_CASE(migration_moves_the_entry_with_the_page),
+	KUNIT_CASE(migration_of_a_page_in_use_is_refused),
+	KUNIT_CASE(migration_without_an_entry_moves_the_page),
 	{}
 };
 

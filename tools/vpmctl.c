@@ -436,7 +436,7 @@ static const char * const cache_names[VPM_CSTAT_NR] = {
 	"waiters", "hits", "misses", "steals", "contend", "prevpagelocked",
 	"getpagefailed", "zerostart", "emptyfreelist", "nofreevpms", "flips",
 	"skipped_busy", "uncached", "released", "shrinker_released", "cached",
-	"in_use", "entry_bytes", "footprint_bytes",
+	"in_use", "entry_bytes", "footprint_bytes", "reclaimed", "migrated",
 };
 
 static const char * const pager_names[VPM_PSTAT_NR] = {

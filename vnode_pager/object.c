@@ -223,7 +223,8 @@ static const struct address_space_operations vnode_pager_aops = {
 	.readahead		= vnode_pager_readahead,
 	.writepages		= vnode_pager_writepages,
 	.dirty_folio		= filemap_dirty_folio,
-	.migrate_folio		= filemap_migrate_folio,
+	.migrate_folio		= vpm_migrate_folio,
+	.release_folio		= vpm_release_folio,
 	VPM_AOPS_ERROR_REMOVE,
 };
 
@@ -242,6 +243,8 @@ static struct inode *vnode_pager_new_inode(struct vnode_pager *vnp)
 	inode->i_flags |= S_PRIVATE;
 	inode->i_private = vnp;
 	inode->i_mapping->a_ops = &vnode_pager_aops;
+	/* Reclaim asks vpm_release_folio() to let go of a cached page. */
+	vpm_mapping_set_release_always(inode->i_mapping);
 	/* A disk that checksums what it writes needs the page kept still. */
 	if (vnp->bdev && bdev_stable_writes(vnp->bdev))
 		vpm_mapping_set_stable_writes(inode->i_mapping);

@@ -39,6 +39,7 @@
 #include <linux/debugfs.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
@@ -130,6 +131,8 @@ const char * const vpm_stat_names[VPM_STAT_NR] = {
 	[VPM_STAT_SHRINKER_RELEASED] = "shrinker_released",
 	[VPM_STAT_CACHED] = "cached",
 	[VPM_STAT_INUSE] = "in_use",
+	[VPM_STAT_RECLAIMED] = "reclaimed",
+	[VPM_STAT_MIGRATED] = "migrated",
 };
 
 struct vpm_cache *vpm_cache;
@@ -796,6 +799,156 @@ static unsigned long vpm_shrink_scan(struct shrinker *shrink,
 	vpm_stat_add(cache, VPM_STAT_SHRINKER_RELEASED, done);
 	trace_vpm_cache_shrink(sc->nr_to_scan, done);
 	return done ? done : SHRINK_STOP;
+}
+
+/* --- pages the VM takes back or moves --- */
+
+/**
+ * vpm_cache_release_folio() - let reclaim take a page the cache holds
+ * @cache: the cache
+ * @folio: a locked page cache folio that reclaim (global or of a memory
+ *	cgroup), truncation or memory-failure handling wants to free
+ *
+ * The seed lets pageout take a page that has a vpmap: the association is
+ * dropped.  Here the page's entry, if it is idle, gives up the page and
+ * its folio reference, so that the reference count reclaim then checks is
+ * the page cache's alone.  Reclaim walks the LRU of the memory cgroup that
+ * is over its limit, so the entries released are exactly those that pin
+ * that cgroup's pages; a page whose entry is in use is kept.  The entry
+ * stays on its freelist, empty, for the next miss.
+ *
+ * Context: @folio locked; does not sleep.
+ * Return: false if a user has the page mapped through its entry now.
+ */
+bool vpm_cache_release_folio(struct vpm_cache *cache, struct folio *folio)
+{
+	long i, nr = folio_nr_pages(folio);
+	bool ok = true;
+
+	for (i = 0; i < nr && ok; i++) {
+		struct page *page = folio_page(folio, i);
+		struct folio *old = NULL;
+		struct vpmap *vpm;
+
+		rcu_read_lock();
+		vpm = vpm_cache_lookup(cache, page);
+		if (vpm) {
+			spin_lock(&vpm->lock);
+			if (vpm->page != page ||
+			    hlist_unhashed_lockless(&vpm->hnode))
+				; /* released or taken meanwhile */
+			else if (vpm->refcnt)
+				ok = false;
+			else
+				old = vpm_dissociate(cache, vpm);
+			spin_unlock(&vpm->lock);
+		}
+		rcu_read_unlock();
+		if (old) {
+			/* Reclaim holds references of its own. */
+			folio_put(old);
+			vpm_stat_inc(cache, VPM_STAT_RECLAIMED);
+		}
+	}
+	return ok;
+}
+
+/*
+ * Move the association of @vpm from its page to @newpage, whose folio
+ * has just replaced the old one in the page cache, and take a reference
+ * on it.  If @newpage got an entry of its own meanwhile (a writer creating
+ * pages looks the new folio up before it locks it), @vpm is emptied
+ * instead.  Returns the folio whose reference @vpm held.
+ */
+static struct folio *vpm_move_page(struct vpm_cache *cache, struct vpmap *vpm,
+				   struct page *newpage)
+{
+	spinlock_t *nl = vpm_hash_lock(cache, newpage);
+	spinlock_t *ol = vpm_hash_lock(cache, vpm->page);
+	struct folio *old = page_folio(vpm->page);
+
+	lockdep_assert_held(&vpm->lock);
+	vpm_hash_lock2(nl, ol);
+	hlist_del_init_rcu(&vpm->hnode);
+	if (vpm_cache_lookup(cache, newpage)) {
+		WRITE_ONCE(vpm->page, NULL);
+		vpm->mapping = NULL;
+		vpm_stat_add(cache, VPM_STAT_CACHED, -1);
+	} else {
+		folio_get(page_folio(newpage));
+		WRITE_ONCE(vpm->page, newpage);
+		hlist_add_head_rcu(&vpm->hnode, vpm_bucket(cache, newpage));
+	}
+	vpm_hash_unlock2(nl, ol);
+	return old;
+}
+
+/**
+ * vpm_cache_migrate_folio() - migrate a page cache folio and its entry
+ * @cache: the cache
+ * @mapping: the folio's address space
+ * @dst: the new folio, locked
+ * @src: the folio being migrated, locked, isolated, not under writeback
+ * @mode: how the caller migrates
+ *
+ * Compaction, memory offlining, CMA and NUMA balancing move pages.  An
+ * idle entry's reference would make the kernel's migration of @src fail
+ * with -EAGAIN forever, so the entry moves with the page: the page cache
+ * slot goes to @dst expecting the entry's extra reference, then the entry
+ * is re-keyed to @dst, takes a reference on it and drops the one on @src,
+ * all under the entry's lock, so no lookup sees the entry between the
+ * two.  A page mapped through its entry right now is not moved (-EAGAIN,
+ * migration retries), as the kernel refuses any page with users.  A
+ * folio larger than a page, or one without an entry, migrates as any
+ * page cache folio does.
+ *
+ * Context: process context; @src and @dst locked.
+ * Return: MIGRATEPAGE_SUCCESS, -EAGAIN, or the copy's error.
+ */
+int vpm_cache_migrate_folio(struct vpm_cache *cache,
+			    struct address_space *mapping, struct folio *dst,
+			    struct folio *src, enum migrate_mode mode)
+{
+	struct page *page = folio_page(src, 0);
+	struct folio *old = NULL;
+	struct vpmap *vpm;
+	int rc;
+
+	if (folio_test_large(src))
+		return filemap_migrate_folio(mapping, dst, src, mode);
+	rcu_read_lock();
+	vpm = vpm_cache_lookup(cache, page);
+	rcu_read_unlock();
+	if (!vpm)
+		return filemap_migrate_folio(mapping, dst, src, mode);
+
+	rc = vpm_migrate_copy_early(dst, src);
+	if (rc)
+		return rc;
+	spin_lock(&vpm->lock);
+	if (!vpm_matches(vpm, page, mapping, src->index)) {
+		/* Released meanwhile: no extra reference to expect. */
+		spin_unlock(&vpm->lock);
+		vpm = NULL;
+	} else if (vpm->refcnt) {
+		spin_unlock(&vpm->lock);
+		return -EAGAIN;
+	}
+	rc = folio_migrate_mapping(mapping, dst, src, vpm ? 1 : 0);
+	if (vpm) {
+		if (rc == MIGRATEPAGE_SUCCESS)
+			old = vpm_move_page(cache, vpm, folio_page(dst, 0));
+		spin_unlock(&vpm->lock);
+	}
+	if (rc != MIGRATEPAGE_SUCCESS)
+		return rc;
+	if (old) {
+		/* The migration still holds @src: not the last reference. */
+		folio_put(old);
+		vpm_stat_inc(cache, VPM_STAT_MIGRATED);
+	}
+	vpm_migrate_copy_late(dst, src);
+	return MIGRATEPAGE_SUCCESS;
 }
 
 /* --- statistics --- */

@@ -122,10 +122,14 @@ static void vpm_fill_cache_stats(struct vpm_stats *st)
 		st->cache[VPM_CSTAT_FREE_RELEASE] += rele;
 		st->cache[VPM_CSTAT_WAITERS] += want;
 	}
-	for (s = 0; s < VPM_STAT_NR; s++)
+	for (s = 0; s < VPM_STAT_NR_V1; s++)
 		st->cache[VPM_CSTAT_HITS + s] = vpm_cache_stat(cache, s);
 	st->cache[VPM_CSTAT_ENTRY_BYTES] = VPM_CACHE_ENTRY_BYTES;
 	st->cache[VPM_CSTAT_FOOTPRINT_BYTES] = cache->footprint;
+	/* Counters added later follow the byte figures. */
+	for (s = VPM_STAT_NR_V1; s < VPM_STAT_NR; s++)
+		st->cache[VPM_CSTAT_RECLAIMED + s - VPM_STAT_RECLAIMED] =
+			vpm_cache_stat(cache, s);
 }
 
 static long vpm_ctl_stats(struct vpm_stats __user *uarg)

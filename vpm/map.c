@@ -26,6 +26,7 @@
 
 #include <linux/export.h>
 #include <linux/highmem.h>
+#include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/swap.h>
@@ -665,3 +666,52 @@ void vpm_release_mapping(struct address_space *mapping)
 	vpm_release_range(mapping, 0, ULONG_MAX);
 }
 EXPORT_SYMBOL_GPL(vpm_release_mapping);
+
+/**
+ * vpm_release_folio() - ->release_folio for mappings whose pages vpm caches
+ * @folio: the locked folio reclaim, truncation or memory-failure handling
+ *	wants to free
+ * @gfp: what the caller may allocate (unused: nothing is allocated)
+ *
+ * A mapping that uses it sets AS_RELEASE_ALWAYS, so that reclaim calls it
+ * for folios without private data too: the idle cache entries of the
+ * folio then give up their page, which reclaim in a memory cgroup can
+ * thus free.
+ *
+ * Context: @folio locked; does not sleep.
+ * Return: true if the folio may be freed, false if it is mapped through
+ * its cache entry now.
+ */
+bool vpm_release_folio(struct folio *folio, gfp_t gfp)
+{
+	struct vpm_cache *cache = READ_ONCE(vpm_cache);
+
+	return !cache || vpm_cache_release_folio(cache, folio);
+}
+EXPORT_SYMBOL_GPL(vpm_release_folio);
+
+/**
+ * vpm_migrate_folio() - ->migrate_folio for mappings whose pages vpm caches
+ * @mapping: the address space of @src
+ * @dst: the folio to migrate to, locked
+ * @src: the folio to migrate, locked
+ * @mode: how the caller migrates
+ *
+ * Migrates @src as filemap_migrate_folio() does, moving its idle cache
+ * entry (and the entry's reference) to @dst, so that cached pages are as
+ * movable as any page cache.
+ *
+ * Context: process context; @src and @dst locked.
+ * Return: MIGRATEPAGE_SUCCESS or a negative errno (-EAGAIN while the page
+ * is mapped through its entry).
+ */
+int vpm_migrate_folio(struct address_space *mapping, struct folio *dst,
+		      struct folio *src, enum migrate_mode mode)
+{
+	struct vpm_cache *cache = READ_ONCE(vpm_cache);
+
+	if (!cache)
+		return filemap_migrate_folio(mapping, dst, src, mode);
+	return vpm_cache_migrate_folio(cache, mapping, dst, src, mode);
+}
+EXPORT_SYMBOL_GPL(vpm_migrate_folio);

@@ -68,8 +68,12 @@ static_assert((int)VPM_PSTAT_NR == (int)VNP_STAT_NR);
 static_assert((int)VPM_PSTAT_BAD_PAGES == (int)VNP_STAT_BAD_PAGES);
 static_assert((int)VPM_PSTAT_BIO_PAGES_1 == (int)VNP_STAT_HIST0);
 static_assert((int)VPM_PSTAT_FAULTS == (int)VNP_STAT_FAULTS);
-static_assert((int)VPM_CSTAT_HITS + VPM_STAT_NR == (int)VPM_CSTAT_ENTRY_BYTES);
-static_assert((int)VPM_CSTAT_FOOTPRINT_BYTES + 1 == (int)VPM_CSTAT_NR);
+static_assert((int)VPM_CSTAT_HITS + VPM_STAT_NR_V1 ==
+	      (int)VPM_CSTAT_ENTRY_BYTES);
+static_assert((int)VPM_CSTAT_FOOTPRINT_BYTES + 1 == (int)VPM_CSTAT_RECLAIMED);
+static_assert(VPM_STAT_RECLAIMED == VPM_STAT_NR_V1);
+static_assert((int)VPM_CSTAT_RECLAIMED - VPM_STAT_RECLAIMED +
+	      VPM_STAT_NR == (int)VPM_CSTAT_NR);
 static_assert(VPM_CSTAT_NR <= VPM_STATS_MAX && VPM_PSTAT_NR <= VPM_STATS_MAX);
 static_assert((int)VPM_CSTAT_HITS + VPM_STAT_INUSE == (int)VPM_CSTAT_IN_USE);
 static_assert(VPM_PATH_BIO == (int)VNODE_PAGER_BIO &&

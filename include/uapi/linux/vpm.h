@@ -18,7 +18,7 @@
 #define VPM_IOCTL_MAGIC		0xB7
 
 /* Version of this API; grows when a command or a field is added. */
-#define VPM_API_VERSION		2
+#define VPM_API_VERSION		3
 
 /**
  * struct vpm_version - version of the loaded module and of its user API
@@ -160,6 +160,8 @@ enum vpm_cache_counter {
 	VPM_CSTAT_IN_USE,
 	VPM_CSTAT_ENTRY_BYTES,		/* bytes per entry, with hash bucket */
 	VPM_CSTAT_FOOTPRINT_BYTES,	/* bytes of the cache's structures */
+	VPM_CSTAT_RECLAIMED,	/* entries whose page reclaim took */
+	VPM_CSTAT_MIGRATED,	/* entries moved with their migrated page */
 	VPM_CSTAT_NR,
 };
 

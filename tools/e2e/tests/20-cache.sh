@@ -46,7 +46,7 @@ cache_file_has_every_counter() {
 	for f in entries freelists mode entry_bytes footprint_bytes free_alloc free_release waiters hits \
 		 misses steals contend prevpagelocked getpagefailed zerostart \
 		 emptyfreelist nofreevpms flips skipped_busy uncached released \
-		 shrinker_released cached in_use; do
+		 shrinker_released cached in_use reclaimed migrated; do
 		grep -q "^$f [0-9a-z]*$" $D/cache || { echo "no $f"; return 1; }
 	done
 	expect mode "$(stat -c %a $D/cache)" 444

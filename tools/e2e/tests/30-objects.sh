@@ -116,7 +116,7 @@ debugfs_is_reachable_through_vpmctl() {
 	done
 	[ "$ok" = 1 ] || { echo "$out"; return 1; }
 	json=$(vpmctl stats --json)
-	echo "$json" | grep -q '"entry_bytes":[1-9][0-9]*,"footprint_bytes":[1-9][0-9]*},"freelists":\[{"alloc":' ||
+	echo "$json" | grep -q '"entry_bytes":[1-9][0-9]*,"footprint_bytes":[1-9][0-9]*,"reclaimed":[0-9]*,"migrated":[0-9]*},"freelists":\[{"alloc":' ||
 		{ echo "json: $json"; return 1; }
 }
 
