@@ -66,6 +66,9 @@ SMP=${VPM_E2E_SMP:-2}
 NETS='kfence.sample_interval=1 slub_debug=FZPU page_poison=1 init_on_free=1'
 # Benchmarks measure the kernel as users run it.
 [ "$SUITE" = bench ] && NETS=''
+# The stress suite takes a memory block of a movable zone offline
+# (stress/55-citizen.sh).
+[ "$SUITE" = stress ] && APPEND="movablecore=256M $APPEND"
 
 "$VPM_ROOT/tools/setup.sh"
 case $KVER in
