@@ -67,7 +67,12 @@ void vpm_release_mapping(struct address_space *mapping);
 void vpm_release_range(struct address_space *mapping, pgoff_t start,
 		       pgoff_t end);
 bool vpm_release_folio(struct folio *folio, gfp_t gfp);
+void vpm_invalidate_folio(struct folio *folio, size_t offset, size_t length);
+#ifdef CONFIG_MIGRATION
 int vpm_migrate_folio(struct address_space *mapping, struct folio *dst,
 		      struct folio *src, enum migrate_mode mode);
+#else
+#define vpm_migrate_folio NULL
+#endif
 
 #endif /* _VPM_H */

@@ -42,12 +42,16 @@ enum vpm_cache_mode {
  * Lock order, outermost first:
  *
  *   folio lock            (writers hold it from map to unmap; vpm never
- *                          sleeps for a free entry while holding one)
+ *                          sleeps for a free entry while holding one;
+ *                          reclaim, truncation and migration call into
+ *                          the cache holding it)
  *   vpmap.lock
  *     vpm_freeq.lock      (get_free_vpmap() holds one and takes vpmap
  *                          locks and the other queue's lock by trylock)
  *       vpm_cache.hash_locks[]
  *         vpmfree.wait.lock
+ *     mapping->i_pages    (folio_migrate_mapping(), irq-safe: a vpmap
+ *                          lock is never taken in irq context or under it)
  */
 
 /**
@@ -231,6 +235,7 @@ unsigned long vpm_cache_release(struct vpm_cache *cache,
 				unsigned long nr_to_release);
 struct vpmap *vpm_cache_lookup(struct vpm_cache *cache, struct page *page);
 bool vpm_cache_release_folio(struct vpm_cache *cache, struct folio *folio);
+void vpm_cache_invalidate_folio(struct vpm_cache *cache, struct folio *folio);
 int vpm_cache_migrate_folio(struct vpm_cache *cache,
 			    struct address_space *mapping, struct folio *dst,
 			    struct folio *src, enum migrate_mode mode);

@@ -592,6 +592,48 @@ static void reclaim_keeps_a_page_in_use(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_RECLAIMED), 0);
 }
 
+static void invalidated_page_leaves_its_idle_entry(struct kunit *test)
+{
+	struct ctx c = setup(test, 2, 1);
+	struct folio *folio;
+	struct vpmap *v0;
+
+	v0 = touch(test, &c, 4, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, v0);
+	folio = lock_folio_at(test, &c, 4);
+	vpm_cache_invalidate_folio(c.cache, folio);
+	folio_unlock(folio);
+	folio_put(folio);
+	KUNIT_EXPECT_NULL(test, v0->page);
+	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 4), 1);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_RELEASED), 1);
+}
+
+static void page_truncated_while_mapped_is_let_go_at_unmap(struct kunit *test)
+{
+	struct ctx c = setup(test, 2, 1);
+	struct vmap vml[VPM_MINVMAPS];
+	struct folio *folio;
+	struct vpmap *v0;
+
+	KUNIT_ASSERT_EQ(test, map_pages(&c, 6, 1, vml, VPM_MINVMAPS), 0);
+	v0 = seg_vpm(&vml[0]);
+	KUNIT_ASSERT_NOT_NULL(test, v0);
+	folio = page_folio(v0->page);
+	folio_get(folio);
+	/* Truncation takes the page out of the page cache, entry or not. */
+	truncate_inode_pages_range(c.tm->mapping, 6 * PAGE_SIZE,
+				   7 * PAGE_SIZE - 1);
+	KUNIT_EXPECT_NULL(test, folio->mapping);
+	__vpm_unmap_pages(c.cache, vml, VPM_READ);
+	/* Only the test's own reference is left: nothing pins the page. */
+	KUNIT_EXPECT_NULL(test, v0->page);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), 1);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_CACHED), 0);
+	folio_put(folio);
+}
+
+#ifdef CONFIG_MIGRATION
 /*
  * Migrate the folio at @index as the kernel does: @src isolated (the
  * reference lock_folio_at() took) and locked, @dst new and locked.
@@ -688,6 +730,7 @@ static void migration_without_an_entry_moves_the_page(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_MIGRATED), 0);
 	KUNIT_EXPECT_TRUE(test, page_holds_the_store(&c, 1));
 }
+#endif /* CONFIG_MIGRATION */
 
 static struct kunit_case vpm_cache_cases[] = {
 	KUNIT_CASE(miss_then_hit_for_the_same_page),
@@ -712,9 +755,13 @@ static struct kunit_case vpm_cache_cases[] = {
 	KUNIT_CASE(lookups_find_only_associated_pages),
 	KUNIT_CASE(reclaim_takes_the_page_of_an_idle_entry),
 	KUNIT_CASE(reclaim_keeps_a_page_in_use),
+	KUNIT_CASE(invalidated_page_leaves_its_idle_entry),
+	KUNIT_CASE(page_truncated_while_mapped_is_let_go_at_unmap),
+#ifdef CONFIG_MIGRATION
 	KUNIT_CASE(migration_moves_the_entry_with_the_page),
 	KUNIT_CASE(migration_of_a_page_in_use_is_refused),
 	KUNIT_CASE(migration_without_an_entry_moves_the_page),
+#endif
 	{}
 };
 

@@ -225,6 +225,7 @@ static const struct address_space_operations vnode_pager_aops = {
 	.dirty_folio		= filemap_dirty_folio,
 	.migrate_folio		= vpm_migrate_folio,
 	.release_folio		= vpm_release_folio,
+	.invalidate_folio	= vpm_invalidate_folio,
 	VPM_AOPS_ERROR_REMOVE,
 };
 

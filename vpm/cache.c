@@ -660,12 +660,26 @@ struct vpmap *vpm_get_vpmap(struct vpm_cache *cache, struct page *page,
  */
 void vpm_put_vpmap(struct vpm_cache *cache, struct vpmap *vpm)
 {
+	struct folio *old = NULL;
+
 	spin_lock(&vpm->lock);
 	if (!--vpm->refcnt) {
 		vpm_stat_add(cache, VPM_STAT_INUSE, -1);
+		/*
+		 * Truncated or invalidated while it was mapped: nothing would
+		 * ever release the page (reclaim and migration skip a folio
+		 * without a mapping), so the entry lets it go now.
+		 */
+		if (vpm->page &&
+		    READ_ONCE(page_folio(vpm->page)->mapping) != vpm->mapping)
+			old = vpm_dissociate(cache, vpm);
 		vpm_free_vpmap(cache, vpm);
 	}
 	spin_unlock(&vpm->lock);
+	if (old) {
+		folio_put(old);
+		vpm_stat_inc(cache, VPM_STAT_RELEASED);
+	}
 }
 
 /* --- giving memory back --- */
@@ -803,11 +817,65 @@ static unsigned long vpm_shrink_scan(struct shrinker *shrink,
 
 /* --- pages the VM takes back or moves --- */
 
+/*
+ * The entry @page is associated with, found under the page's bucket lock:
+ * unlike the lockless lookup, which may miss an entry moved to another
+ * bucket under its feet, this one is exact.  The entry is not locked.
+ */
+static struct vpmap *vpm_lookup_exact(struct vpm_cache *cache,
+				      struct page *page)
+{
+	spinlock_t *hl = vpm_hash_lock(cache, page);
+	struct vpmap *vpm;
+
+	rcu_read_lock();
+	spin_lock(hl);
+	vpm = vpm_cache_lookup(cache, page);
+	spin_unlock(hl);
+	rcu_read_unlock();
+	return vpm;
+}
+
+/*
+ * Dissociate the entry of each page of @folio if it is idle, counting it
+ * in @stat; false if one is in use.
+ */
+static bool vpm_let_folio_go(struct vpm_cache *cache, struct folio *folio,
+			     enum vpm_stat stat)
+{
+	long i, nr = folio_nr_pages(folio);
+	bool ok = true;
+
+	for (i = 0; i < nr; i++) {
+		struct page *page = folio_page(folio, i);
+		struct folio *old = NULL;
+		struct vpmap *vpm = vpm_lookup_exact(cache, page);
+
+		if (!vpm)
+			continue;
+		spin_lock(&vpm->lock);
+		/* Entries are never freed: it may cache another page now. */
+		if (vpm->page == page && !hlist_unhashed_lockless(&vpm->hnode)) {
+			if (vpm->refcnt)
+				ok = false;
+			else
+				old = vpm_dissociate(cache, vpm);
+		}
+		spin_unlock(&vpm->lock);
+		if (old) {
+			/* The caller holds references of its own. */
+			folio_put(old);
+			vpm_stat_inc(cache, stat);
+		}
+	}
+	return ok;
+}
+
 /**
  * vpm_cache_release_folio() - let reclaim take a page the cache holds
  * @cache: the cache
  * @folio: a locked page cache folio that reclaim (global or of a memory
- *	cgroup), truncation or memory-failure handling wants to free
+ *	cgroup), invalidation or memory-failure handling wants to free
  *
  * The seed lets pageout take a page that has a vpmap: the association is
  * dropped.  Here the page's entry, if it is idle, gives up the page and
@@ -822,37 +890,27 @@ static unsigned long vpm_shrink_scan(struct shrinker *shrink,
  */
 bool vpm_cache_release_folio(struct vpm_cache *cache, struct folio *folio)
 {
-	long i, nr = folio_nr_pages(folio);
-	bool ok = true;
-
-	for (i = 0; i < nr && ok; i++) {
-		struct page *page = folio_page(folio, i);
-		struct folio *old = NULL;
-		struct vpmap *vpm;
-
-		rcu_read_lock();
-		vpm = vpm_cache_lookup(cache, page);
-		if (vpm) {
-			spin_lock(&vpm->lock);
-			if (vpm->page != page ||
-			    hlist_unhashed_lockless(&vpm->hnode))
-				; /* released or taken meanwhile */
-			else if (vpm->refcnt)
-				ok = false;
-			else
-				old = vpm_dissociate(cache, vpm);
-			spin_unlock(&vpm->lock);
-		}
-		rcu_read_unlock();
-		if (old) {
-			/* Reclaim holds references of its own. */
-			folio_put(old);
-			vpm_stat_inc(cache, VPM_STAT_RECLAIMED);
-		}
-	}
-	return ok;
+	return vpm_let_folio_go(cache, folio, VPM_STAT_RECLAIMED);
 }
 
+/**
+ * vpm_cache_invalidate_folio() - a folio leaves its mapping: drop its entry
+ * @cache: the cache
+ * @folio: the locked folio that truncation is removing from the page cache
+ *
+ * Truncation removes a page whatever references it has; an idle entry
+ * would keep the page for nothing, out of reach of reclaim and migration,
+ * until the entry is reused.  An entry in use lets go when its last user
+ * unmaps (vpm_put_vpmap()).
+ *
+ * Context: @folio locked; does not sleep.
+ */
+void vpm_cache_invalidate_folio(struct vpm_cache *cache, struct folio *folio)
+{
+	vpm_let_folio_go(cache, folio, VPM_STAT_RELEASED);
+}
+
+#ifdef CONFIG_MIGRATION
 /*
  * Move the association of @vpm from its page to @newpage, whose folio
  * has just replaced the old one in the page cache, and take a reference
@@ -861,7 +919,7 @@ bool vpm_cache_release_folio(struct vpm_cache *cache, struct folio *folio)
  * instead.  Returns the folio whose reference @vpm held.
  */
 static struct folio *vpm_move_page(struct vpm_cache *cache, struct vpmap *vpm,
-				   struct page *newpage)
+				   struct page *newpage, bool *moved)
 {
 	spinlock_t *nl = vpm_hash_lock(cache, newpage);
 	spinlock_t *ol = vpm_hash_lock(cache, vpm->page);
@@ -870,7 +928,8 @@ static struct folio *vpm_move_page(struct vpm_cache *cache, struct vpmap *vpm,
 	lockdep_assert_held(&vpm->lock);
 	vpm_hash_lock2(nl, ol);
 	hlist_del_init_rcu(&vpm->hnode);
-	if (vpm_cache_lookup(cache, newpage)) {
+	*moved = !vpm_cache_lookup(cache, newpage);
+	if (!*moved) {
 		WRITE_ONCE(vpm->page, NULL);
 		vpm->mapping = NULL;
 		vpm_stat_add(cache, VPM_STAT_CACHED, -1);
@@ -911,16 +970,27 @@ int vpm_cache_migrate_folio(struct vpm_cache *cache,
 {
 	struct page *page = folio_page(src, 0);
 	struct folio *old = NULL;
+	bool moved = false;
 	struct vpmap *vpm;
 	int rc;
 
+	/* The pager attaches no private data, which would be lost here. */
+	VM_WARN_ON_ONCE_FOLIO(folio_test_private(src), src);
 	if (folio_test_large(src))
 		return filemap_migrate_folio(mapping, dst, src, mode);
+	/*
+	 * A lookup that misses an entry moving between buckets is harmless:
+	 * its reference then makes folio_migrate_mapping() fail, and the
+	 * migration is retried.
+	 */
 	rcu_read_lock();
 	vpm = vpm_cache_lookup(cache, page);
 	rcu_read_unlock();
 	if (!vpm)
 		return filemap_migrate_folio(mapping, dst, src, mode);
+	/* In use: not worth copying the page for; checked again below. */
+	if (data_race(vpm->refcnt))
+		return -EAGAIN;
 
 	rc = vpm_migrate_copy_early(dst, src);
 	if (rc)
@@ -937,7 +1007,8 @@ int vpm_cache_migrate_folio(struct vpm_cache *cache,
 	rc = folio_migrate_mapping(mapping, dst, src, vpm ? 1 : 0);
 	if (vpm) {
 		if (rc == MIGRATEPAGE_SUCCESS)
-			old = vpm_move_page(cache, vpm, folio_page(dst, 0));
+			old = vpm_move_page(cache, vpm, folio_page(dst, 0),
+					    &moved);
 		spin_unlock(&vpm->lock);
 	}
 	if (rc != MIGRATEPAGE_SUCCESS)
@@ -945,11 +1016,12 @@ int vpm_cache_migrate_folio(struct vpm_cache *cache,
 	if (old) {
 		/* The migration still holds @src: not the last reference. */
 		folio_put(old);
-		vpm_stat_inc(cache, VPM_STAT_MIGRATED);
+		vpm_stat_inc(cache, moved ? VPM_STAT_MIGRATED : VPM_STAT_RELEASED);
 	}
 	vpm_migrate_copy_late(dst, src);
 	return MIGRATEPAGE_SUCCESS;
 }
+#endif /* CONFIG_MIGRATION */
 
 /* --- statistics --- */
 

@@ -669,14 +669,14 @@ EXPORT_SYMBOL_GPL(vpm_release_mapping);
 
 /**
  * vpm_release_folio() - ->release_folio for mappings whose pages vpm caches
- * @folio: the locked folio reclaim, truncation or memory-failure handling
- *	wants to free
+ * @folio: the locked folio reclaim, invalidation or memory-failure
+ *	handling wants to free
  * @gfp: what the caller may allocate (unused: nothing is allocated)
  *
  * A mapping that uses it sets AS_RELEASE_ALWAYS, so that reclaim calls it
  * for folios without private data too: the idle cache entries of the
  * folio then give up their page, which reclaim in a memory cgroup can
- * thus free.
+ * thus free.  Invalidation and memory-failure handling call it too.
  *
  * Context: @folio locked; does not sleep.
  * Return: true if the folio may be freed, false if it is mapped through
@@ -690,6 +690,29 @@ bool vpm_release_folio(struct folio *folio, gfp_t gfp)
 }
 EXPORT_SYMBOL_GPL(vpm_release_folio);
 
+/**
+ * vpm_invalidate_folio() - ->invalidate_folio for mappings whose pages vpm
+ *	caches
+ * @folio: the locked folio truncation or hole punching invalidates
+ * @offset: first byte invalidated
+ * @length: bytes invalidated
+ *
+ * When the whole folio goes, its idle cache entries give it up: a page
+ * out of its mapping can no longer be reclaimed or migrated, and would be
+ * pinned until its entry is reused.
+ *
+ * Context: @folio locked; does not sleep.
+ */
+void vpm_invalidate_folio(struct folio *folio, size_t offset, size_t length)
+{
+	struct vpm_cache *cache = READ_ONCE(vpm_cache);
+
+	if (cache && !offset && length == folio_size(folio))
+		vpm_cache_invalidate_folio(cache, folio);
+}
+EXPORT_SYMBOL_GPL(vpm_invalidate_folio);
+
+#ifdef CONFIG_MIGRATION
 /**
  * vpm_migrate_folio() - ->migrate_folio for mappings whose pages vpm caches
  * @mapping: the address space of @src
@@ -715,3 +738,4 @@ int vpm_migrate_folio(struct address_space *mapping, struct folio *dst,
 	return vpm_cache_migrate_folio(cache, mapping, dst, src, mode);
 }
 EXPORT_SYMBOL_GPL(vpm_migrate_folio);
+#endif /* CONFIG_MIGRATION */
