@@ -67,8 +67,10 @@ NETS='kfence.sample_interval=1 slub_debug=FZPU page_poison=1 init_on_free=1'
 # Benchmarks measure the kernel as users run it.
 [ "$SUITE" = bench ] && NETS=''
 # The stress suite takes a memory block of a movable zone offline
-# (stress/55-citizen.sh).
-[ "$SUITE" = stress ] && APPEND="movablecore=256M $APPEND"
+# (stress/55-citizen.sh); the KASAN kernel runs that part too.
+if [ "$SUITE" = stress ] || [ "$SUITE/$DEBUG_KERNEL" = debug/debug ]; then
+	APPEND="movablecore=256M $APPEND"
+fi
 
 "$VPM_ROOT/tools/setup.sh"
 case $KVER in
@@ -152,6 +154,14 @@ cp "$VPM_ROOT/tools/udev/60-vpm.rules" "$ROOT/etc/udev/rules.d/"
 cp "$VPM_ROOT/tools/e2e/init" "$ROOT/init"
 cp "$VPM_ROOT/tools/e2e/lib.sh" "$ROOT/e2e/lib.sh"
 cp -r "$VPM_ROOT/tools/e2e/$SUITE" "$ROOT/e2e/suite"
+# The KASAN/lockdep kernel runs these parts of make stress as well, between
+# the debug suite's own scripts and its last kmemleak scan (90-kmemleak.sh).
+DEBUG_STRESS_PARTS="55-citizen.sh"
+if [ "$SUITE" = debug ] && [ "$DEBUG_KERNEL" = debug ]; then
+	for f in stress.lib $DEBUG_STRESS_PARTS; do
+		cp "$VPM_ROOT/tools/e2e/stress/$f" "$ROOT/e2e/suite/"
+	done
+fi
 chmod +x "$ROOT/init"
 
 MODULES="virtio_pci virtio_blk brd null_blk loop ext4 xfs dm-mod dm-flakey dm-log-writes crc32c_generic xts cts ecb sha512_generic"

@@ -5,9 +5,7 @@
 # log).  kmemleak is read from debugfs after fail-nth and again at the end
 # of the suite: a leak of vpm's, or kmemleak not running, fails the check.
 . /e2e/lib.sh
-
-D=/sys/kernel/debug
-figure() { echo "E2E INFO $*" >&9; }
+. /e2e/suite/debug.lib
 
 # run_figures PREFIX COMMAND...: COMMAND's summary lines become figures,
 # then its first complaints (lines "vpmstress: ..."); fails with the first
@@ -65,37 +63,6 @@ debug_kernel_fuzz() {
 	vpmctl detach --all && vpm_unload
 }
 
-# kmemleak must be on, or a leak goes unseen: its debugfs file exists and
-# takes a scan (a disabled kmemleak refuses it with EPERM).
-kmemleak_active() {
-	[ -e $D/kmemleak ] || { echo "kmemleak: no $D/kmemleak"; return 1; }
-	echo scan > $D/kmemleak || { echo "kmemleak: disabled (scan refused)"; return 1; }
-	! dmesg | grep -q "memory leak detector disabled" ||
-		{ echo "kmemleak: disabled itself"; return 1; }
-}
-
-# Scan for leaks and fail on any in vpm.  An object is reported once it is
-# 5 s old and found unreferenced by two scans in a row.  A leak is vpm's
-# when a frame of its allocation names vpm, or is a bare address: after
-# rmmod the module's frames no longer resolve, and vpm.ko is the only
-# module of the debug kernel.
-kmemleak_no_vpm_leak() {
-	kmemleak_active || return 1
-	sleep 6
-	echo scan > $D/kmemleak && echo scan > $D/kmemleak || return 1
-	cat $D/kmemleak > /tmp/leaks
-	# "N V" (leaks, vpm's), then the first of vpm's on one line: its
-	# address, size and backtrace.
-	awk 'function end_leak() { if (mine && !v++) first = leak; mine = 0 }
-	     /^unreferenced object/ { end_leak(); n++; bt = 0; leak = $3 " " $4 " " $5; next }
-	     /^  backtrace/ { bt = 1; next }
-	     bt { leak = leak " " $1; if (/vpm|vnode_pager|vnp_/ || /^ +0x[0-9a-f]+$/) mine = 1 }
-	     END { end_leak(); print n + 0, v + 0; print first }' /tmp/leaks > /tmp/leaks.n
-	{ read -r n v; read -r first; } < /tmp/leaks.n
-	figure "kmemleak ($1): $n suspected leaks in the kernel, $v in vpm"
-	[ "$v" -eq 0 ] || { echo "kmemleak: $v leaks of vpm, the first: $first"; return 1; }
-}
-
 allocation_failures_are_clean() {
 	vpm_reload || return 1
 	run_figures "" vpmstress failnth /dev/ram4 || return 1
@@ -108,6 +75,4 @@ check debug_kernel_races debug_kernel_races
 check debug_kernel_fuzz debug_kernel_fuzz
 check allocation_failures_are_clean allocation_failures_are_clean
 vpm_loaded && { vpmctl detach --all > /dev/null 2>&1; vpm_unload; }
-# Whatever ran before, the races and the fuzzer included, left nothing.
-check kmemleak_finds_no_vpm_leak_at_the_end kmemleak_no_vpm_leak "end of the suite"
 true
