@@ -18,7 +18,7 @@
 #define VPM_IOCTL_MAGIC		0xB7
 
 /* Version of this API; grows when a command or a field is added. */
-#define VPM_API_VERSION		2
+#define VPM_API_VERSION		3
 
 /**
  * struct vpm_version - version of the loaded module and of its user API

@@ -42,7 +42,7 @@ parameters_are_described() {
 version_matches() {
 	v=$(cat /sys/module/vpm/version) || return 1
 	out=$(vpmctl version) || return 1
-	expect vpmctl "$(echo "$out" | sed -n 2p)" "module $v api 2" || return 1
+	expect vpmctl "$(echo "$out" | sed -n 2p)" "module $v api 3" || return 1
 	expect tool "$(echo "$out" | sed -n 1p)" "vpmctl $v"
 }
 
