@@ -164,6 +164,9 @@ void vnode_pager_stat_add(struct vnode_pager *vnp, enum vnode_pager_stat stat,
 			  long n);
 const char *vnode_pager_path_name(enum vnode_pager_path path);
 
+/* vnode_pager/output.c */
+unsigned long vnode_pager_count_dirty(struct vnode_pager *vnp, u64 *bytes);
+
 /* vnode_pager/bmap.c: extent maps */
 int vnp_extent_add(struct vnp_extent_map *map, u64 block, u64 len,
 		   sector_t sector);

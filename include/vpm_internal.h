@@ -301,6 +301,7 @@ void vpm_debugfs_add_cache(struct vpm_cache *cache, struct dentry *parent);
 struct vnode_pager;
 struct vpm_object_info;
 struct vpm_stats;
+struct vpm_detach;
 
 /* Per-CPU counters of one object. */
 struct vpm_object_counts {
@@ -338,7 +339,7 @@ struct vpm_object {
 
 /* vpm/object.c: objects and /dev/vpmN. */
 int vpm_object_attach(struct file *file, unsigned int flags);
-int vpm_object_detach(u32 id);
+int vpm_object_detach(u32 id, unsigned int flags, struct vpm_detach *reply);
 void vpm_object_detach_all(void);
 int vpm_object_list(struct vpm_object_info __user *uobjects, u32 room,
 		    u32 *count);

@@ -24,7 +24,7 @@ PKGS=(linux-headers-6.12-amd64 linux-source-6.12 qemu-system-x86
       busybox-static flex bison bc libelf-dev libssl-dev cpio python3
       sparse coccinelle dwarves xz-utils gcc make perl e2fsprogs
       kmod dmsetup rsync git groff-base dkms python3-sphinx udev
-      xfsprogs fio debhelper dh-dkms lintian)
+      xfsprogs fio debhelper dh-dkms lintian nbdkit nbd-client)
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 

@@ -283,17 +283,51 @@ static int cmd_attach(int argc, char **argv)
 
 static int list_objects(struct vpm_object_info **out);
 
+static unsigned int detach_flags;
+
+/*
+ * Detach object ID: a refusal says how many pages could not be written;
+ * a detach that dropped pages (--force, or a disk that is gone) prints the
+ * bytes lost, --force always; a final flush that failed is a warning.  A
+ * module of API version 2 knows only VPM_CTL_DETACH_V1: no flags, no reply.
+ */
 static void detach_one(int ctl, unsigned int id)
 {
 	struct vpm_detach req;
 	char name[32];
+	int err;
 
+	snprintf(name, sizeof(name), "/dev/vpm%u", id);
 	memset(&req, 0, sizeof(req));
 	req.id = id;
-	if (ioctl(ctl, VPM_CTL_DETACH, &req) < 0) {
-		snprintf(name, sizeof(name), "/dev/vpm%u", id);
-		die(name, errno);
+	req.flags = detach_flags;
+	err = ioctl(ctl, VPM_CTL_DETACH, &req) < 0 ? errno : 0;
+	if (err == ENOTTY && detach_flags) {
+		fprintf(stderr,
+			"vpmctl: detach %s: --force needs a module of API version 3 or later\n",
+			name);
+		exit(1);
 	}
+	if (err == ENOTTY)
+		err = ioctl(ctl, VPM_CTL_DETACH_V1, &req) < 0 ? errno : 0;
+	if (err && req.dirty_pages) {
+		fprintf(stderr,
+			"vpmctl: detach %s: %s: %u dirty pages could not be written (--force drops them)\n",
+			name, strerror(err), req.dirty_pages);
+		exit(1);
+	}
+	if (err)
+		die(name, err);
+	if (req.lost_bytes && req.error)
+		printf("%s: %llu dirty bytes lost (%s)\n", name,
+		       (unsigned long long)req.lost_bytes, strerror(req.error));
+	else if (req.lost_bytes || (detach_flags & VPM_DETACH_FORCE))
+		printf("%s: %llu dirty bytes lost\n", name,
+		       (unsigned long long)req.lost_bytes);
+	if (!req.lost_bytes && req.error)
+		fprintf(stderr,
+			"vpmctl: detach %s: detached, but the final cache flush failed: %s\n",
+			name, strerror(req.error));
 }
 
 static int detach_all;
@@ -301,6 +335,10 @@ static int detach_all;
 static int take_detach(int c, const char *arg)
 {
 	(void)arg;
+	if (c == 'f') {
+		detach_flags |= VPM_DETACH_FORCE;
+		return 0;
+	}
 	if (c != 'a')
 		return -1;
 	detach_all = 1;
@@ -311,6 +349,7 @@ static int cmd_detach(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "all", no_argument, NULL, 'a' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1034,9 +1073,11 @@ static const struct command commands[] = {
 	{ "attach", "[--read-only] PATH",
 	  "Attach a block device or a regular file; print its /dev/vpmN.",
 	  "  -r, --read-only  never write the backing store\n", cmd_attach },
-	{ "detach", "DEV | --all",
+	{ "detach", "[--force] DEV | --all",
 	  "Write an object back and remove it (or every object).",
-	  "  -a, --all  detach every object\n", cmd_detach },
+	  "  -a, --all    detach every object\n"
+	  "  -f, --force  remove it even if dirty pages cannot be written:\n"
+	  "               drop them, print the bytes lost\n", cmd_detach },
 	{ "list", "[--json]",
 	  "List the objects: backing store, size, path, pages cached, hits, misses.",
 	  "  -j, --json  one JSON document\n", cmd_list },

@@ -14,13 +14,16 @@
  * write is silently lost.  Writeback of a file-backed object stays off a
  * frozen file system.  Only when the device has been removed are the
  * pages that failed left clean: they can never be written, and keeping them
- * dirty would block every writer on the dirty limits.
+ * dirty would block every writer on the dirty limits.  What stays dirty is
+ * counted for detach (vnode_pager_count_dirty()): it refuses, or with
+ * force reports the bytes it drops.
  */
 
 #include <linux/blkdev.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
 #include <linux/writeback.h>
+#include <linux/xarray.h>
 
 #include "internal.h"
 #include "trace/events/vpm.h"
@@ -263,4 +266,46 @@ int vnode_pager_writepages(struct address_space *mapping,
 	}
 	vnp_wb_end(wb.vnp, held);
 	return err ?: wb.ret;
+}
+
+/**
+ * vnode_pager_count_dirty() - how much of an object is dirty in memory
+ * @vnp: the pager
+ * @bytes: set to the dirty bytes within the object's size
+ *
+ * Walks the folios tagged dirty in the object's page cache without taking
+ * them: a snapshot, exact while nobody writes to the object and no
+ * writeback runs (a detach, once its own writeback is over).
+ *
+ * Context: process context; takes the RCU read lock.
+ * Return: the number of dirty pages.
+ */
+unsigned long vnode_pager_count_dirty(struct vnode_pager *vnp, u64 *bytes)
+{
+	struct address_space *mapping = vnode_pager_mapping(vnp);
+	XA_STATE(xas, &mapping->i_pages, 0);
+	loff_t size = i_size_read(vnp->inode);
+	unsigned long pages = 0;
+	struct folio *folio;
+
+	*bytes = 0;
+	rcu_read_lock();
+	xas_for_each_marked(&xas, folio, ULONG_MAX, PAGECACHE_TAG_DIRTY) {
+		loff_t pos;
+
+		if (xas_retry(&xas, folio) || xa_is_value(folio))
+			continue;
+		pos = folio_pos(folio);
+		pages += folio_nr_pages(folio);
+		if (pos < size)
+			*bytes += min_t(loff_t, folio_size(folio), size - pos);
+		if (need_resched()) {
+			xas_pause(&xas);
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
+	}
+	rcu_read_unlock();
+	return pages;
 }

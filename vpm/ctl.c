@@ -67,24 +67,47 @@ static long vpm_ctl_attach(struct vpm_attach __user *uarg)
 		return id;
 	req.id = id;
 	if (copy_to_user(uarg, &req, sizeof(req))) {
+		struct vpm_detach reply = { };
+
 		/* The caller cannot learn the number: undo the attach. */
-		err = vpm_object_detach(id);
+		err = vpm_object_detach(id, 0, &reply);
 		return err ?: -EFAULT;
 	}
 	return 0;
 }
 
-static long vpm_ctl_detach(struct vpm_detach __user *uarg)
+/*
+ * VPM_CTL_DETACH, or with @v1 the VPM_CTL_DETACH_V1 of API version 2: no
+ * flags and no reply, the out fields then reserved (zero all the same).
+ * The reply is written back whenever an object was found, also when its
+ * detach is refused; the argument is written once before anything is
+ * done, so that a detach never succeeds unreported for a buffer that
+ * cannot be written.
+ */
+static long vpm_ctl_detach(struct vpm_detach __user *uarg, bool v1)
 {
+	unsigned int known = v1 ? 0 : VPM_DETACH_FLAGS;
 	struct vpm_detach req;
+	long err;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.flags || memchr_inv(req.reserved, 0, sizeof(req.reserved)))
+	if ((req.flags & ~known) || req.lost_bytes || req.dirty_pages ||
+	    req.error)
 		return -EINVAL;
-	return vpm_object_detach(req.id);
+	if (v1)
+		return vpm_object_detach(req.id, 0, &req);
+	if (copy_to_user(uarg, &req, sizeof(req)))
+		return -EFAULT;
+	err = vpm_object_detach(req.id, req.flags, &req);
+	if (err == -ENXIO || err == -EBUSY)
+		return err;
+	/* Gone already: a buffer unmapped meanwhile loses only the reply. */
+	if (copy_to_user(uarg, &req, sizeof(req)) && err)
+		return -EFAULT;
+	return err;
 }
 
 static long vpm_ctl_info(struct vpm_info __user *uarg)
@@ -190,7 +213,9 @@ static long vpm_ctl_ioctl(struct file *file, unsigned int cmd,
 	case VPM_CTL_ATTACH:
 		return vpm_ctl_attach(uarg);
 	case VPM_CTL_DETACH:
-		return vpm_ctl_detach(uarg);
+		return vpm_ctl_detach(uarg, false);
+	case VPM_CTL_DETACH_V1:
+		return vpm_ctl_detach(uarg, true);
 	case VPM_CTL_INFO:
 		return vpm_ctl_info(uarg);
 	case VPM_CTL_STATS:

@@ -758,17 +758,89 @@ static void vpm_object_remove(struct vpm_object *obj)
 	vpm_object_free(obj);
 }
 
+/*
+ * vpm_object_write_out() - write an object back before it is removed
+ * @obj: the object, dying (nobody can open it)
+ * @flags: VPM_DETACH_*
+ * @reply: its out fields are filled
+ * @what: what removes it, for the kernel log
+ *
+ * One writeback, then one flush of the device's cache: each waits at most
+ * as long as the device takes to fail a request.  Pages that still cannot
+ * be written keep the object, unless @flags has VPM_DETACH_FORCE or the
+ * disk is gone: then they are dropped, and their bytes reported.  A flush
+ * that fails when everything was written does not keep the object (what
+ * fsync acknowledged was flushed then, and nothing is left to write
+ * again): it is reported.
+ *
+ * Return: 0 when the object may be removed; else the error of the
+ * writeback (-EIO), or -EAGAIN when pages were left dirty without one (no
+ * memory for the I/O), the pages kept.
+ */
+static int vpm_object_write_out(struct vpm_object *obj, unsigned int flags,
+				struct vpm_detach *reply, const char *what)
+{
+	struct vnode_pager *vnp = obj->vnp;
+	struct address_space *mapping = vnode_pager_mapping(vnp);
+	unsigned long dirty;
+	u64 before, lost;
+	int err, ferr;
+	bool dead;
+
+	vnode_pager_count_dirty(vnp, &before);
+	err = filemap_write_and_wait(mapping);
+	dirty = vnode_pager_count_dirty(vnp, &lost);
+	if (!err && dirty)
+		err = -EAGAIN;	/* dirtied again meanwhile, or no memory */
+	dead = vnode_pager_dead(vnp);
+	if (dirty && !dead && !(flags & VPM_DETACH_FORCE)) {
+		pr_warn("object %d: %s refused: %d, %lu dirty pages\n",
+			obj->id, what, err, dirty);
+		reply->dirty_pages = min_t(unsigned long, dirty, U32_MAX);
+		reply->error = -err;
+		return err;
+	}
+	/* Writeback to a disk that is gone dropped what it could not write. */
+	if (dead && err)
+		lost = max(before, lost);
+	if (dirty)
+		vpm_sync_pages(mapping, 0, 0, VPM_SYNC_DESTROY);
+	if (lost) {
+		pr_warn("object %d: %s: %llu dirty bytes lost (%d)\n", obj->id,
+			what, lost, err);
+		reply->lost_bytes = lost;
+		reply->error = -err;
+	}
+	ferr = vnode_pager_flush(vnp, false);
+	if (ferr) {
+		pr_warn("object %d: %s: the final cache flush failed (%d): what was written since the last fsync may not be durable\n",
+			obj->id, what, ferr);
+		if (!reply->error)
+			reply->error = -ferr;
+	}
+	return 0;
+}
+
 /**
  * vpm_object_detach() - write back and remove an object
  * @id: its number
+ * @flags: VPM_DETACH_*
+ * @reply: the out fields of struct vpm_detach, zeroed by the caller;
+ *	filled in when the object was found, detached or not
+ *
+ * Without VPM_DETACH_FORCE, pages that cannot be written keep the object
+ * attached, their count in @reply->dirty_pages.  With it, they are dropped
+ * and the object is always removed, their bytes in @reply->lost_bytes.
+ * On a disk that is gone there is nothing to keep: the object goes.  See
+ * vpm_object_write_out().
  *
  * Context: process context, may sleep; takes vpm_objects_lock.
  * Return: 0; -ENXIO if there is no such object; -EBUSY while /dev/vpmN is
  * open or the object is being detached already; the writeback error
  * (-EIO), or -EAGAIN when pages are still dirty after it (no memory for
- * the I/O), which leave the object attached, unless its device is gone.
+ * the I/O), which leave the object attached.
  */
-int vpm_object_detach(u32 id)
+int vpm_object_detach(u32 id, unsigned int flags, struct vpm_detach *reply)
 {
 	struct vpm_object *obj = NULL, *o;
 	int err = -ENXIO;
@@ -787,19 +859,10 @@ int vpm_object_detach(u32 id)
 	if (err)
 		return err;
 
-	/* Written back while still attached: a failure changes nothing. */
-	err = filemap_write_and_wait(vnode_pager_mapping(obj->vnp));
-	if (!err && mapping_tagged(vnode_pager_mapping(obj->vnp),
-				   PAGECACHE_TAG_DIRTY))
-		err = -EAGAIN;	/* dirtied again meanwhile, or no memory */
-	if (!err)
-		err = vnode_pager_flush(obj->vnp, false);
-	if (err && vnode_pager_dead(obj->vnp)) {
-		/* The device is gone: nothing can be saved any more. */
-		pr_warn("object %d: backing device gone, dirty pages dropped\n",
-			obj->id);
-		err = 0;
-	}
+	/* Written back while still attached: a refusal changes nothing. */
+	err = vpm_object_write_out(obj, flags, reply,
+				   flags & VPM_DETACH_FORCE ? "forced detach" :
+							      "detach");
 	if (err) {
 		mutex_lock(&vpm_objects_lock);
 		obj->dying = false;
@@ -816,7 +879,8 @@ int vpm_object_detach(u32 id)
 /**
  * vpm_object_detach_all() - detach every object that is not open (unload)
  *
- * Writeback errors are logged; the object is removed anyway.
+ * As a forced detach: what cannot be written is dropped, and logged; the
+ * objects are removed anyway.
  */
 void vpm_object_detach_all(void)
 {
@@ -833,6 +897,9 @@ void vpm_object_detach_all(void)
 	}
 	mutex_unlock(&vpm_objects_lock);
 	list_for_each_entry_safe(obj, next, &doomed, link) {
+		struct vpm_detach reply = { };
+
+		vpm_object_write_out(obj, VPM_DETACH_FORCE, &reply, "unload");
 		list_del(&obj->link);
 		vpm_object_remove(obj);
 	}

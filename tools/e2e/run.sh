@@ -140,6 +140,12 @@ GUEST_BINS="/sbin/dmsetup /bin/udevadm /sbin/mke2fs /sbin/e2fsck /sbin/tune2fs
 # fio's libraries (Ceph, Gluster, ICU...) take 70 MiB: only the suite that
 # runs it gets them, a 256 MiB guest could not unpack them.
 [ "$SUITE" = tests ] && GUEST_BINS="$GUEST_BINS /usr/bin/fio"
+# NBD served in the guest (stress/57-nbd.sh): nbdkit with its memory
+# plugin (loaded from the path it was built with) and nbd-client, 5 MiB
+# with their libraries, for the suite that uses them.
+NBDKIT_PLUGINS=/usr/lib/x86_64-linux-gnu/nbdkit/plugins
+[ "$SUITE" = stress ] && GUEST_BINS="$GUEST_BINS /usr/bin/nbdkit
+	$NBDKIT_PLUGINS/nbdkit-memory-plugin.so /usr/sbin/nbd-client"
 # shellcheck disable=SC2086
 for lib in $GUEST_BINS \
 	   $(for b in $GUEST_BINS; do ldd "$b"; done |
@@ -165,6 +171,7 @@ fi
 chmod +x "$ROOT/init"
 
 MODULES="virtio_pci virtio_blk brd null_blk loop ext4 xfs dm-mod dm-flakey dm-log-writes crc32c_generic xts cts ecb sha512_generic"
+[ "$SUITE" = stress ] && MODULES="$MODULES nbd"
 if [ -z "$DEBUG_KERNEL" ]; then
 	[ -f "$GUEST/lib/modules/$REL/modules.dep" ] || depmod -b "$GUEST" "$REL"
 	modprobe -d "$GUEST" -S "$REL" -a --show-depends $MODULES |

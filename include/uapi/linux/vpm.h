@@ -57,16 +57,32 @@ struct vpm_attach {
 	__u64 reserved[2];
 };
 
+/* Detach flags */
+#define VPM_DETACH_FORCE	0x1	/* remove it even if pages cannot be written */
+#define VPM_DETACH_FLAGS	0x1
+
 /**
  * struct vpm_detach - write an object back and remove it
  * @id: in: the object's number
- * @flags: in: must be zero
- * @reserved: must be zero
+ * @flags: in: VPM_DETACH_* (VPM_CTL_DETACH_V1: must be zero)
+ * @lost_bytes: out: bytes of dirty pages dropped without being written
+ *	(VPM_DETACH_FORCE, or a disk that is gone); must be zero on input
+ * @dirty_pages: out: pages that could not be written when the detach was
+ *	refused (the object stays); must be zero on input
+ * @error: out: the error (a positive errno) that refused the detach, lost
+ *	pages, or failed the final cache flush; 0 when everything was written
+ *	and flushed; must be zero on input
+ *
+ * VPM_CTL_DETACH writes the out fields back, also when it fails with the
+ * error of the writeback (EIO, EAGAIN); VPM_CTL_DETACH_V1 (API version 2
+ * and before, when they were reserved) never does.
  */
 struct vpm_detach {
 	__u32 id;
 	__u32 flags;
-	__u64 reserved[2];
+	__u64 lost_bytes;
+	__u32 dirty_pages;
+	__u32 error;
 };
 
 /* How an object's pages reach the disk (struct vpm_object_info.path). */
@@ -366,7 +382,9 @@ struct vpm_mapinfo {
 /* The control device /dev/vpm */
 #define VPM_CTL_VERSION		_IOWR(VPM_IOCTL_MAGIC, 0x00, struct vpm_version)
 #define VPM_CTL_ATTACH		_IOWR(VPM_IOCTL_MAGIC, 0x01, struct vpm_attach)
-#define VPM_CTL_DETACH		_IOW(VPM_IOCTL_MAGIC, 0x02, struct vpm_detach)
+#define VPM_CTL_DETACH		_IOWR(VPM_IOCTL_MAGIC, 0x02, struct vpm_detach)
+/* The detach of API version 2 and before: no flags, no reply. */
+#define VPM_CTL_DETACH_V1	_IOW(VPM_IOCTL_MAGIC, 0x02, struct vpm_detach)
 #define VPM_CTL_INFO		_IOWR(VPM_IOCTL_MAGIC, 0x03, struct vpm_info)
 #define VPM_CTL_STATS		_IOWR(VPM_IOCTL_MAGIC, 0x04, struct vpm_stats)
 #define VPM_CTL_FREELISTS	_IOWR(VPM_IOCTL_MAGIC, 0x05, struct vpm_freelists)

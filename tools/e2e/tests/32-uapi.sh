@@ -44,10 +44,33 @@ uapi_attach_and_detach_arguments_are_checked() {
 	expect nothing_attached "$(vpmctl list | wc -l)" 1 || return 1
 	obj=$(vpmctl attach /dev/vdb) || return 1
 	id=${obj#/dev/vpm}
-	each_einval /dev/vpm DETACH "0=$id" 4 8 12 16 20 || return 1
+	# An unknown flag bit; the out fields (lost_bytes, dirty_pages, error).
+	each_einval /dev/vpm DETACH "0=$id 4=2" 0 || return 1
+	each_einval /dev/vpm DETACH "0=$id" 8 12 16 20 || return 1
 	[ -c "$obj" ] || { echo "$obj detached by a refused call"; return 1; }
 	expect detach "$(probe /dev/vpm DETACH "0=$id")" OK || return 1
 	[ ! -e "$obj" ] || { echo "$obj still there"; return 1; }
+}
+
+# The detach of API version 2 keeps its rules: no flags (not even FORCE),
+# the words after them zero, no reply.  FORCE on an object that can be
+# written writes it back all the same and reports nothing lost.
+uapi_detach_force_and_the_v1_number() {
+	dd if=/dev/zero of=/tmp/uapi-d.bin bs=64k count=16 2>/dev/null || return 1
+	obj=$(vpmctl attach /tmp/uapi-d.bin) || return 1
+	id=${obj#/dev/vpm}
+	each_einval /dev/vpm DETACH_V1 "0=$id" 4 8 12 16 20 || return 1
+	[ -c "$obj" ] || { echo "$obj detached by a refused call"; return 1; }
+	expect v1 "$(probe /dev/vpm DETACH_V1 "0=$id")" OK || return 1
+	[ ! -e "$obj" ] || { echo "$obj still there after DETACH_V1"; return 1; }
+	obj=$(vpmctl attach /tmp/uapi-d.bin) || return 1
+	id=${obj#/dev/vpm}
+	vpmpat fill "$obj" 33 0 $MB nosync > /dev/null || return 1
+	expect force "$(vpmprobe ioctl /dev/vpm DETACH "0=$id" 4=1)" \
+		"OK $(printf %x "$id") 1 0 0 0 0" || return 1
+	[ ! -e "$obj" ] || { echo "$obj still there after FORCE"; return 1; }
+	out=$(vpmpat check /tmp/uapi-d.bin 33 0 $MB) || { echo "file: $out"; return 1; }
+	rm -f /tmp/uapi-d.bin
 }
 
 uapi_object_arguments_are_checked() {
@@ -105,6 +128,7 @@ uapi_setsize_checks_reserved_on_a_writable_file() {
 
 check uapi_control_arguments_are_checked uapi_control_arguments_are_checked
 check uapi_attach_and_detach_arguments_are_checked uapi_attach_and_detach_arguments_are_checked
+check uapi_detach_force_and_the_v1_number uapi_detach_force_and_the_v1_number
 check uapi_object_arguments_are_checked uapi_object_arguments_are_checked
 check uapi_setsize_checks_reserved_on_a_writable_file uapi_setsize_checks_reserved_on_a_writable_file
 vpmctl detach --all 2>/dev/null
