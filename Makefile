@@ -32,7 +32,8 @@ VPM_VERSION := $(shell sed -n 's/^.define VPM_VERSION_[A-Z]* //p' \
 		 include/vpm_version.h | paste -sd.)
 
 TOOLS := tools/vpmctl tools/e2e/vpmprobe tools/e2e/vpmpat tools/e2e/vpmstress \
-	 tools/e2e/vpmbench tools/e2e/vpmfs tools/e2e/logreplay tools/e2e/vpmmap
+	 tools/e2e/vpmbench tools/e2e/vpmfs tools/e2e/logreplay tools/e2e/vpmmap \
+	 tools/e2e/vpmuffd
 
 .PHONY: all module tools setup kunit e2e stress stress-kcsan bench demo check htmldocs mutate clean version help \
 	install uninstall dkms-src dkms-install dkms-remove deb

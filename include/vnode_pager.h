@@ -20,6 +20,7 @@
 
 struct block_device;
 struct dentry;
+struct vfsmount;
 
 /* How an object's pages reach the disk. */
 enum vnode_pager_path {
@@ -103,6 +104,9 @@ struct vnp_extent_map {
  *	regular file (its f_wb_err is the object's cursor of the file's
  *	writeback errors)
  * @bdev: the block device bios go to; NULL on the old path
+ * @mnt: the object's own mount of the pager's pseudo file system: its
+ *	super block's backing-dev (vpmN) carries this object's writeback and
+ *	dirty throttling alone
  * @inode: the pseudo inode; its i_mapping is the object's page cache
  * @size: size of the object in bytes (the seed's vnp_size); changed under
  *	@resize_lock, read with i_size_read() of @inode
@@ -123,6 +127,7 @@ struct vnode_pager {
 	int id;
 	struct file *backing;
 	struct block_device *bdev;
+	struct vfsmount *mnt;
 	struct inode *inode;
 	loff_t size;
 	struct mutex resize_lock;	/* serializes resize and destroy */

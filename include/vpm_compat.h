@@ -194,13 +194,20 @@ static inline void vpm_shrinker_free(struct shrinker *s)
 
 /*
  * 6.8, "mm: add a mapping_set_stable_writes helper": before, only a whole
- * super block can ask for stable pages, and vpm's pseudo file system is
- * shared by every object: pages under writeback may change there.
+ * super block can ask for stable pages.  Each object has a super block of
+ * its own, so an object over a disk that needs them asks there.
  */
 static inline void vpm_mapping_set_stable_writes(struct address_space *m)
 {
 #ifdef VPM_HAVE_MAPPING_STABLE_WRITES
 	mapping_set_stable_writes(m);
+#endif
+}
+
+static inline void vpm_sb_set_stable_writes(struct super_block *sb)
+{
+#ifndef VPM_HAVE_MAPPING_STABLE_WRITES
+	sb->s_iflags |= SB_I_STABLE_WRITES;
 #endif
 }
 

@@ -266,6 +266,10 @@ static inline void vpm_stat_add(struct vpm_cache *cache, enum vpm_stat stat,
  * @nofault: in: copy with page faults disabled (the pages may be locked,
  *	and the user memory a mapping of them): a fault ends the copy short,
  *	with -EFAULT, for the caller to fault the memory in and call again
+ * @uncounted: in/out: the first page whose hit or miss is still to be
+ *	counted; 0 counts every page.  A caller that calls again after a
+ *	copy cut short by a fault keeps it, so that a page mapped again
+ *	counts once, as what the first mapping found
  * @hits: out: pages mapped through their existing cache entry
  * @misses: out: pages that took an entry from a freelist
  */
@@ -274,6 +278,7 @@ struct vpm_copy_count {
 	int nseg;
 	struct file_ra_state *ra;
 	bool nofault;
+	pgoff_t uncounted;
 	unsigned int hits;
 	unsigned int misses;
 };

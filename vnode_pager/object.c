@@ -3,10 +3,12 @@
  * vnode_pager: pager objects (the seed's vnode_pager_alloc(), _dealloc(),
  * _setsize(), _haspage(), _uncache() and vnode_pager_list).
  *
- * An object is a pseudo inode of a module-private file system with a
- * backing-dev of its own, so its dirty pages are written back by the
- * flusher threads like any file's.  Its address_space_operations are the
- * pager.  The backing store is either a block device, opened exclusively
+ * An object is a pseudo inode of a module-private file system, alone on a
+ * super block with a backing-dev of its own (vpmN), so its dirty pages are
+ * written back and throttled like any file's, apart from every other
+ * object's: a disk that stalls holds up its own object only.  Its
+ * address_space_operations are the pager.  The backing store is either a
+ * block device, opened exclusively
  * by the object (a mounted or claimed device is refused), or a regular
  * file.  A regular file is paged by bios to the file system's device only
  * when its blocks may be written in place (see vnode_pager_bio_refusal()
@@ -23,9 +25,11 @@
  * fsyncs the backing file, so that what the file system needs to find the
  * data again (allocations, size, times) is committed too.
  *
- * Lifetime: vnode_pager_create() puts the object on vnode_pager_list;
- * vnode_pager_destroy() writes it back, releases its vpm cache entries and
- * pages, drops the inode and puts the backing file.
+ * Lifetime: vnode_pager_create() mounts the object's super block and puts
+ * the object on vnode_pager_list; vnode_pager_destroy() writes it back,
+ * releases its vpm cache entries and pages, drops the inode, unmounts the
+ * super block (which unregisters its backing-dev) and puts the backing
+ * file.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -61,7 +65,6 @@ static DEFINE_MUTEX(vnode_pager_list_lock);	/* protects vnode_pager_list */
  */
 static DEFINE_MUTEX(vnode_pager_attach_lock);
 static DEFINE_IDA(vnode_pager_ida);
-static struct vfsmount *vnode_pager_mnt;
 static DEFINE_PER_CPU(long [VNP_STAT_NR], vnode_pager_global);
 static struct dentry *vnode_pager_debugfs;
 
@@ -211,7 +214,7 @@ static int vnode_pager_init_fs_context(struct fs_context *fc)
 	return 0;
 }
 
-/* No .owner: the module's own mount must not pin the module. */
+/* No .owner: the objects' own mounts must not pin the module. */
 static struct file_system_type vnode_pager_fs_type = {
 	.name		= "vpm_pager",
 	.init_fs_context = vnode_pager_init_fs_context,
@@ -235,7 +238,7 @@ static const struct address_space_operations vnode_pager_aops = {
  */
 static struct inode *vnode_pager_new_inode(struct vnode_pager *vnp)
 {
-	struct inode *inode = new_inode(vnode_pager_mnt->mnt_sb);
+	struct inode *inode = new_inode(vnp->mnt->mnt_sb);
 
 	if (!inode)
 		return NULL;
@@ -253,6 +256,40 @@ static struct inode *vnode_pager_new_inode(struct vnode_pager *vnp)
 	i_size_write(inode, vnp->size);
 	insert_inode_hash(inode);
 	return inode;
+}
+
+/*
+ * The object's own super block, whose backing-dev is named after it
+ * (vpmN): the flusher writes each object back in a work item of its own,
+ * and balance_dirty_pages() weighs each object's dirty pages against its
+ * own writeback, so one object whose disk stalls (dm suspended, a hung
+ * device) never holds up the writeback or the writers of another, as one
+ * disk does not hold up another's.  Called with the backing store open.
+ */
+static int vnode_pager_mount(struct vnode_pager *vnp)
+{
+	struct vfsmount *mnt;
+	int err;
+
+	mnt = kern_mount(&vnode_pager_fs_type);
+	if (IS_ERR(mnt))
+		return PTR_ERR(mnt);
+	err = super_setup_bdi_name(mnt->mnt_sb, "vpm%d", vnp->id);
+	if (err) {
+		kern_unmount(mnt);
+		return err;
+	}
+	/*
+	 * A read larger than the read-ahead window is read whole, up to the
+	 * largest batch the pager puts in one bio (see ractl_max_pages()):
+	 * the block layer splits a bio to each device's own limits.
+	 */
+	mnt->mnt_sb->s_bdi->io_pages = VNP_MAX_BATCH;
+	/* A disk that checksums what it writes needs the pages kept still. */
+	if (vnp->bdev && bdev_stable_writes(vnp->bdev))
+		vpm_sb_set_stable_writes(mnt->mnt_sb);
+	vnp->mnt = mnt;
+	return 0;
 }
 
 /* --- backing stores --- */
@@ -610,10 +647,13 @@ struct vnode_pager *vnode_pager_create(struct file *file, unsigned int flags)
 	if (err)
 		goto out_unlock;
 
+	err = vnode_pager_mount(vnp);
+	if (err)
+		goto out_backing;
 	err = -ENOMEM;
 	vnp->inode = vnode_pager_new_inode(vnp);
 	if (!vnp->inode)
-		goto out_backing;
+		goto out_unmount;
 
 	mutex_lock(&vnode_pager_list_lock);
 	list_add_tail(&vnp->link, &vnode_pager_list);
@@ -621,6 +661,8 @@ struct vnode_pager *vnode_pager_create(struct file *file, unsigned int flags)
 	mutex_unlock(&vnode_pager_attach_lock);
 	return vnp;
 
+out_unmount:
+	kern_unmount(vnp->mnt);
 out_backing:
 	vnode_pager_close_backing(vnp);
 out_unlock:
@@ -760,7 +802,8 @@ bool vnode_pager_dead(struct vnode_pager *vnp)
  *	then lost, which is logged
  *
  * The seed's uncache: write back, release the object's vpm cache entries
- * and pages, drop the inode, put the backing file.
+ * and pages, drop the inode and the object's super block (and with it
+ * its backing-dev), put the backing file.
  *
  * Context: process context, may sleep.
  * Return: 0, or the writeback error (the object is kept unless @force).
@@ -790,6 +833,8 @@ int vnode_pager_destroy(struct vnode_pager *vnp, bool force)
 	vpm_release_mapping(mapping);
 	truncate_inode_pages_final(mapping);
 	iput(vnp->inode);
+	/* Unregisters the object's backing-dev: its writeback is over. */
+	kern_unmount(vnp->mnt);
 	vnode_pager_close_backing(vnp);
 	mutex_unlock(&vnp->resize_lock);
 
@@ -1021,29 +1066,15 @@ bool vnode_pager_haspage(struct vnode_pager *vnp, loff_t off, int *before,
 /* --- module init and exit --- */
 
 /**
- * vnode_pager_init() - mount the pager's pseudo file system
+ * vnode_pager_init() - set up the pager: its global statistics in debugfs
  *
- * Return: 0 or a negative errno.
+ * Each object mounts a super block of the pager's pseudo file system of
+ * its own (vnode_pager_create()); nothing is mounted here.
+ *
+ * Return: 0.
  */
 int vnode_pager_init(void)
 {
-	int err;
-
-	vnode_pager_mnt = kern_mount(&vnode_pager_fs_type);
-	if (IS_ERR(vnode_pager_mnt))
-		return PTR_ERR(vnode_pager_mnt);
-	/* A backing-dev of our own: the flusher writes objects back. */
-	err = super_setup_bdi(vnode_pager_mnt->mnt_sb);
-	if (err) {
-		kern_unmount(vnode_pager_mnt);
-		return err;
-	}
-	/*
-	 * A read larger than the read-ahead window is read whole, up to the
-	 * largest batch the pager puts in one bio (see ractl_max_pages()):
-	 * the block layer splits a bio to each device's own limits.
-	 */
-	vnode_pager_mnt->mnt_sb->s_bdi->io_pages = VNP_MAX_BATCH;
 	vnode_pager_debugfs = debugfs_create_file("pager", 0444,
 						  vpm_debugfs_root, NULL,
 						  &vnode_pager_global_fops);
@@ -1051,13 +1082,13 @@ int vnode_pager_init(void)
 }
 
 /**
- * vnode_pager_exit() - unmount the pseudo file system
+ * vnode_pager_exit() - tear the pager down
  *
- * Every object must have been destroyed.
+ * Every object must have been destroyed: their super blocks and
+ * backing-devs are gone with them.
  */
 void vnode_pager_exit(void)
 {
 	debugfs_remove(vnode_pager_debugfs);
 	WARN_ON_ONCE(!list_empty(&vnode_pager_list));
-	kern_unmount(vnode_pager_mnt);
 }

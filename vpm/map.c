@@ -429,6 +429,21 @@ static void vpm_readahead_mark(struct address_space *mapping,
 				    DIV_ROUND_UP(len, PAGE_SIZE));
 }
 
+/* Count what the mapping of the page at @index found, once per caller. */
+static void vpm_count_seg(struct vpm_copy_count *count, pgoff_t index,
+			  const struct vmap *vs)
+{
+	if (index < count->uncounted)
+		return;
+	count->uncounted = index + 1;
+	if (!(vs->vs_flags & VPM_VS_CACHED))
+		return;
+	if (vs->vs_flags & VPM_VS_HIT)
+		count->hits++;
+	else
+		count->misses++;
+}
+
 /**
  * __vpm_data_copy() - vpm_data_copy() on an explicit cache
  * @cache: the cache to use; NULL maps pages without cache entries
@@ -476,12 +491,8 @@ int __vpm_data_copy(struct vpm_cache *cache, struct address_space *mapping,
 		size_t n = min_t(size_t, len, PAGE_SIZE - pon);
 		size_t done;
 
-		if (count && (vs->vs_flags & VPM_VS_CACHED)) {
-			if (vs->vs_flags & VPM_VS_HIT)
-				count->hits++;
-			else
-				count->misses++;
-		}
+		if (count)
+			vpm_count_seg(count, (off >> PAGE_SHIFT) + i, vs);
 		if (err || !n) {
 			/* Not reached by the copy: nothing to write back. */
 			vs->vs_flags |= VPM_VS_DISCARD;
@@ -534,7 +545,10 @@ int __vpm_data_copy(struct vpm_cache *cache, struct address_space *mapping,
  * copy faults part-way into a created page, that page is discarded (left
  * not uptodate and clean) and @iter is moved back to its start.
  *
- * Context: process context, may sleep.
+ * Context: process context, may sleep.  With VPM_WRITE the pages stay
+ * locked across the copy and page faults are taken: @iter must not be
+ * user memory whose fault may stall or reach these pages (write(2) of
+ * /dev/vpmN faults its buffer in first and copies without faults).
  * Return: 0; -EFAULT when the copy stopped short (the bytes before the
  * fault are copied, see @iter); an error of vpm_map_pages().
  */

@@ -175,6 +175,10 @@ static ssize_t vpm_object_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	loff_t size = i_size_read(obj->vnp->inode);
 	loff_t pos = iocb->ki_pos;
 	struct vmap vml[VPM_MAXVMAPS];
+	struct vpm_copy_count cc = {
+		.vml = vml, .nseg = VPM_MAXVMAPS, .ra = &of->ra,
+		.nofault = true, .uncounted = pos >> PAGE_SHIFT,
+	};
 	size_t count;
 	ssize_t done = 0;
 	int err = 0;
@@ -186,20 +190,30 @@ static ssize_t vpm_object_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	count = min_t(loff_t, iov_iter_count(to), size - pos);
 	while (count && !err) {
 		size_t before = iov_iter_count(to);
-		struct vpm_copy_count cc = {
-			.vml = vml, .nseg = VPM_MAXVMAPS, .ra = &of->ra,
-		};
-		size_t n;
+		size_t n, want;
 
 		vpm_object_readahead(file, &of->ra, pos >> PAGE_SHIFT,
 				     (pos + count - 1) >> PAGE_SHIFT);
 		err = __vpm_data_copy(vpm_cache, mapping, pos, count, to, 1,
 				      NULL, 0, VPM_READ, &cc);
 		vpm_object_count(obj, cc.hits, cc.misses);
+		cc.hits = 0;
+		cc.misses = 0;
 		n = before - iov_iter_count(to);
 		pos += n;
 		done += n;
 		count -= n;
+		/*
+		 * The copy runs with page faults disabled: the pages' cache
+		 * entries, which every user of the cache competes for, are
+		 * never held across a fault on the buffer that may stall
+		 * (userfaultfd, FUSE, a network file).  The fault is taken
+		 * here, holding nothing, and the copy tried again; a buffer
+		 * that cannot be faulted in at all ends the read.
+		 */
+		want = min_t(size_t, count, VPMMAXLEN);
+		if (err == -EFAULT && fault_in_iov_iter_writeable(to, want) < want)
+			err = 0;
 		if (fatal_signal_pending(current))
 			break;
 		cond_resched();

@@ -122,7 +122,8 @@ esac
 cp "$VPM_ROOT/tools/vpmctl" "$VPM_ROOT/tools/e2e/vpmprobe" \
 	"$VPM_ROOT/tools/e2e/vpmpat" "$VPM_ROOT/tools/e2e/vpmstress" \
 	"$VPM_ROOT/tools/e2e/vpmbench" "$VPM_ROOT/tools/e2e/vpmfs" \
-	"$VPM_ROOT/tools/e2e/logreplay" "$VPM_ROOT/tools/e2e/vpmmap" "$ROOT/bin/"
+	"$VPM_ROOT/tools/e2e/logreplay" "$VPM_ROOT/tools/e2e/vpmmap" \
+	"$VPM_ROOT/tools/e2e/vpmuffd" "$ROOT/bin/"
 if [ "$SUITE" = bench ]; then
 	# The benchmark module, built against vpm.ko's symbols.
 	make -s -C "/usr/src/linux-headers-$REL" M="$VPM_ROOT/bench/module" \

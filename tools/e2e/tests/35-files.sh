@@ -287,12 +287,15 @@ files_fsync_error_reaches_every_descriptor() {
 	vpmpat fill /dev/ram4 70 0 $((MB)) > /dev/null || return 1
 	dmsetup create vpmflk --table "0 $FLK_SECTORS linear /dev/ram4 0" || return 1
 	attach /dev/mapper/vpmflk || return 1
-	# No periodic writeback: only the syncs below meet the failing device.
+	# No periodic writeback.  The pages are dirtied with the device failing
+	# already: the object's backing-dev is new, its share of the dirty
+	# limit nil, so the flusher may write them back at once, and must meet
+	# the failing device then too (the pages stay dirty, the error counts).
 	WB_CS=$(cat /proc/sys/vm/dirty_writeback_centisecs)
 	echo 0 > /proc/sys/vm/dirty_writeback_centisecs
 	exec 3<>"$OBJ" 4<>"$OBJ" 5<>"$OBJ"
-	vpmpat fill "$OBJ" 71 0 $((256 * KB)) nosync > /dev/null || return 1
 	flakey fail || return 1
+	vpmpat fill "$OBJ" 71 0 $((256 * KB)) nosync > /dev/null || return 1
 	s5=$(vpmfs sync 5 0)
 	a3=$(vpmfs fsync 3)
 	flakey linear || return 1
