@@ -145,8 +145,10 @@ GUEST_BINS="/sbin/dmsetup /bin/udevadm /sbin/mke2fs /sbin/e2fsck /sbin/tune2fs
 # plugin (loaded from the path it was built with) and nbd-client, 5 MiB
 # with their libraries, for the suite that uses them.
 NBDKIT_PLUGINS=/usr/lib/x86_64-linux-gnu/nbdkit/plugins
-[ "$SUITE" = stress ] && GUEST_BINS="$GUEST_BINS /usr/bin/nbdkit
-	$NBDKIT_PLUGINS/nbdkit-memory-plugin.so /usr/sbin/nbd-client"
+case $SUITE/$DEBUG_KERNEL in
+stress/|debug/debug) GUEST_BINS="$GUEST_BINS /usr/bin/nbdkit
+	$NBDKIT_PLUGINS/nbdkit-memory-plugin.so /usr/sbin/nbd-client" ;;
+esac
 # shellcheck disable=SC2086
 for lib in $GUEST_BINS \
 	   $(for b in $GUEST_BINS; do ldd "$b"; done |
@@ -163,7 +165,7 @@ cp "$VPM_ROOT/tools/e2e/lib.sh" "$ROOT/e2e/lib.sh"
 cp -r "$VPM_ROOT/tools/e2e/$SUITE" "$ROOT/e2e/suite"
 # The KASAN/lockdep kernel runs these parts of make stress as well, between
 # the debug suite's own scripts and its last kmemleak scan (90-kmemleak.sh).
-DEBUG_STRESS_PARTS="55-citizen.sh"
+DEBUG_STRESS_PARTS="47-stall.sh 55-citizen.sh 57-nbd.sh"
 if [ "$SUITE" = debug ] && [ "$DEBUG_KERNEL" = debug ]; then
 	for f in stress.lib $DEBUG_STRESS_PARTS; do
 		cp "$VPM_ROOT/tools/e2e/stress/$f" "$ROOT/e2e/suite/"

@@ -173,7 +173,7 @@ attach_refuses_what_it_cannot_page() {
 	expect reserved "$(probe /dev/vpm ATTACH 0=@/dev/vdb 20=1)" EINVAL || return 1
 	expect id_in "$(probe /dev/vpm ATTACH 0=@/dev/vdb 8=5)" EINVAL || return 1
 	expect detach_none "$(probe /dev/vpm DETACH 0=77)" ENXIO || return 1
-	expect detach_flags "$(probe /dev/vpm DETACH 0=0 4=1)" EINVAL || return 1
+	expect detach_flags "$(probe /dev/vpm DETACH 0=0 4=2)" EINVAL || return 1
 	expect info_flags "$(probe /dev/vpm INFO 4=1)" EINVAL || return 1
 	expect stats_in "$(probe /dev/vpm STATS 0=1)" EINVAL || return 1
 	expect unknown "$(probe /dev/vpm 0xc008b7ff)" ENOTTY || return 1
