@@ -821,9 +821,11 @@ int vnode_pager_destroy(struct vnode_pager *vnp, bool force)
 		mutex_unlock(&vnp->resize_lock);
 		return err;
 	}
+	/* Whoever forces it counts and reports what is lost. */
 	if (err)
-		pr_err("object %d: writeback failed (%d), dirty pages lost\n",
-		       vnp->id, err);
+		pr_warn("object %d: %s failed (%d) on removal\n", vnp->id,
+			mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) ?
+			"writeback" : "the cache flush", err);
 
 	mutex_lock(&vnode_pager_list_lock);
 	list_del(&vnp->link);
