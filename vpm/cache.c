@@ -999,13 +999,12 @@ int vpm_cache_migrate_folio(struct vpm_cache *cache,
 	if (!vpm_matches(vpm, page, mapping, src->index)) {
 		/* Released meanwhile: no extra reference to expect. */
 		spin_unlock(&vpm->lock);
-		vpm = NULL;
+		rc = folio_migrate_mapping(mapping, dst, src, 0);
 	} else if (vpm->refcnt) {
 		spin_unlock(&vpm->lock);
-		return -EAGAIN;
-	}
-	rc = folio_migrate_mapping(mapping, dst, src, vpm ? 1 : 0);
-	if (vpm) {
+		rc = -EAGAIN;
+	} else {
+		rc = folio_migrate_mapping(mapping, dst, src, 1);
 		if (rc == MIGRATEPAGE_SUCCESS)
 			old = vpm_move_page(cache, vpm, folio_page(dst, 0),
 					    &moved);

@@ -67,11 +67,13 @@ NETS='kfence.sample_interval=1 slub_debug=FZPU page_poison=1 init_on_free=1'
 # Benchmarks measure the kernel as users run it.
 [ "$SUITE" = bench ] && NETS=''
 # The stress suite takes a memory block of a movable zone offline
-# (stress/55-citizen.sh).  The KASAN kernel runs that part too; its shadow
-# memory, reserved at boot from the top of RAM down, would cover a small
-# movable zone: there the guest gets 2 GiB and a movable gigabyte.
+# (stress/55-citizen.sh).  What the kernel reserves at boot (KFENCE's pool,
+# the initramfs) comes from the top of RAM down and makes a block there
+# refuse: half the guest is movable, four blocks to choose from.  The KASAN
+# kernel runs that part too; its shadow memory would cover even that: there
+# the guest gets 2 GiB and a movable gigabyte.
 if [ "$SUITE" = stress ]; then
-	APPEND="movablecore=256M $APPEND"
+	APPEND="movablecore=512M $APPEND"
 elif [ "$SUITE/$DEBUG_KERNEL" = debug/debug ]; then
 	APPEND="movablecore=1G $APPEND"
 	MEM=${MEM:-2G}

@@ -8,7 +8,7 @@
 #
 # Cached pages migrate: with the object's pages cached, compaction runs
 # and a memory block of the movable zone (movablecore= on the command
-# line, tools/stress.sh) that holds cached pages is taken offline.  The
+# line, tools/e2e/run.sh) that holds cached pages is taken offline.  The
 # offline succeeds, the entries moved with their pages (the next read of
 # the object is all hits), and the data is right.  The KASAN/lockdep
 # kernel runs this part too (tools/e2e/run.sh).
@@ -116,8 +116,8 @@ migrate_cached_pages() {
 		d=/sys/devices/system/memory/memory$b
 		grep -qw Movable $d/valid_zones 2>/dev/null || continue
 		[ "$(cat $d/state)" = online ] || continue
-		# EBUSY may be passing: a page in transit.  Once more.
-		for try in 1 2; do
+		# EBUSY may be passing: a page in transit.  Twice more.
+		for try in 1 2 3; do
 			err=$(timeout 30 sh -c "echo offline > $d/state" 2>&1)
 			rc=$?
 			case "$err" in
