@@ -546,29 +546,33 @@ static struct folio *lock_folio_at(struct kunit *test, struct ctx *c,
 	return folio;
 }
 
+/* What reclaim does with the folio at @index: ask the cache to let it go. */
+static bool reclaim_at(struct kunit *test, struct ctx *c, pgoff_t index)
+{
+	struct folio *folio = lock_folio_at(test, c, index);
+	bool ok = vpm_cache_release_folio(c->cache, folio);
+
+	folio_unlock(folio);
+	folio_put(folio);
+	return ok;
+}
+
 static void reclaim_takes_the_page_of_an_idle_entry(struct kunit *test)
 {
 	struct ctx c = setup(test, 2, 1);
-	struct folio *folio;
 	struct vpmap *v0;
 
 	v0 = touch(test, &c, 0, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, v0);
 	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 0), 2);
-	folio = lock_folio_at(test, &c, 0);
-	KUNIT_EXPECT_TRUE(test, vpm_cache_release_folio(c.cache, folio));
-	folio_unlock(folio);
-	folio_put(folio);
+	KUNIT_EXPECT_TRUE(test, reclaim_at(test, &c, 0));
 	/* The page cache's reference alone is left: reclaim may free it. */
 	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 0), 1);
 	KUNIT_EXPECT_NULL(test, v0->page);
 	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_CACHED), 0);
 	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_RECLAIMED), 1);
 	/* A second call finds nothing to release, and agrees. */
-	folio = lock_folio_at(test, &c, 0);
-	KUNIT_EXPECT_TRUE(test, vpm_cache_release_folio(c.cache, folio));
-	folio_unlock(folio);
-	folio_put(folio);
+	KUNIT_EXPECT_TRUE(test, reclaim_at(test, &c, 0));
 	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_RECLAIMED), 1);
 	/* The emptied entry serves the next miss. */
 	touch(test, &c, 0, NULL);
@@ -580,13 +584,9 @@ static void reclaim_keeps_a_page_in_use(struct kunit *test)
 {
 	struct ctx c = setup(test, 2, 1);
 	struct vmap vml[VPM_MINVMAPS];
-	struct folio *folio;
 
 	KUNIT_ASSERT_EQ(test, map_pages(&c, 0, 1, vml, VPM_MINVMAPS), 0);
-	folio = lock_folio_at(test, &c, 0);
-	KUNIT_EXPECT_FALSE(test, vpm_cache_release_folio(c.cache, folio));
-	folio_unlock(folio);
-	folio_put(folio);
+	KUNIT_EXPECT_FALSE(test, reclaim_at(test, &c, 0));
 	__vpm_unmap_pages(c.cache, vml, VPM_READ);
 	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 0), 2);
 	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_RECLAIMED), 0);
@@ -661,22 +661,33 @@ static int migrate_at(struct kunit *test, struct ctx *c, pgoff_t index,
 	return rc;
 }
 
-static void migration_moves_the_entry_with_the_page(struct kunit *test)
+/* Migrate the folio at @index, which must work; the new folio, cached. */
+static struct folio *migrate_ok(struct kunit *test, struct ctx *c,
+				pgoff_t index)
 {
-	struct ctx c = setup(test, 2, 1);
 	struct folio *dst, *now;
-	struct vpmap *v0, *v1;
-	unsigned int flags;
 
-	v0 = touch(test, &c, 5, NULL);
-	KUNIT_ASSERT_NOT_NULL(test, v0);
-	KUNIT_ASSERT_EQ(test, migrate_at(test, &c, 5, &dst),
+	KUNIT_ASSERT_EQ(test, migrate_at(test, c, index, &dst),
 			MIGRATEPAGE_SUCCESS);
-	now = filemap_get_folio(c.tm->mapping, 5);
+	now = filemap_get_folio(c->tm->mapping, index);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(now));
 	KUNIT_EXPECT_PTR_EQ(test, now, dst);
 	folio_put(now);
+	/* The page cache holds it now. */
 	folio_put(dst);
+	return dst;
+}
+
+static void migration_moves_the_entry_with_the_page(struct kunit *test)
+{
+	struct ctx c = setup(test, 2, 1);
+	struct vpmap *v0, *v1;
+	unsigned int flags;
+	struct folio *dst;
+
+	v0 = touch(test, &c, 5, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, v0);
+	dst = migrate_ok(test, &c, 5);
 	KUNIT_EXPECT_PTR_EQ(test, v0->page, folio_page(dst, 0));
 	KUNIT_EXPECT_PTR_EQ(test, entry_of(c.cache, folio_page(dst, 0)),
 			    v0);
@@ -715,17 +726,10 @@ static void migration_of_a_page_in_use_is_refused(struct kunit *test)
 static void migration_without_an_entry_moves_the_page(struct kunit *test)
 {
 	struct ctx c = setup(test, 2, 1);
-	struct folio *dst, *now;
 
 	touch(test, &c, 1, NULL);
 	KUNIT_EXPECT_EQ(test, release_all(c.cache), 1);
-	KUNIT_ASSERT_EQ(test, migrate_at(test, &c, 1, &dst),
-			MIGRATEPAGE_SUCCESS);
-	now = filemap_get_folio(c.tm->mapping, 1);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(now));
-	KUNIT_EXPECT_PTR_EQ(test, now, dst);
-	folio_put(now);
-	folio_put(dst);
+	migrate_ok(test, &c, 1);
 	KUNIT_EXPECT_EQ(test, vpm_test_folio_refs(c.tm, 1), 1);
 	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_MIGRATED), 0);
 	KUNIT_EXPECT_TRUE(test, page_holds_the_store(&c, 1));

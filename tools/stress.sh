@@ -6,19 +6,22 @@
 #   stress      Debian's kernel, 2 CPUs, 1 GiB: I/O errors (null_blk bad
 #               blocks, dm-flakey), 100 power-loss cycles, device removal
 #               under I/O, SMP races on a tiny cache, 50 load/unload
-#               cycles, 200,000 fuzzed ioctls
+#               cycles, 200,000 fuzzed ioctls, stalled users, a memory
+#               cgroup, a memory block offline, an NBD server that dies
 #   pressure    Debian's kernel in 256 MiB: the shrinker gives memory back
 #   stress-6.1, pressure-6.1
 #               the same two on Debian's 6.1 kernel, every check, with
 #               shorter loops (SHORT below): 25 power cuts, 10 s races,
 #               10 msync power cuts, 3 s mapping races, 20 load/unload
-#               cycles, 50,000 fuzzed ioctls.  The long loops hunt rare
+#               cycles, 50,000 fuzzed ioctls, 256 MiB through a memory
+#               cgroup.  The long loops hunt rare
 #               interleavings on 6.12; on 6.1 the checks prove the same
 #               code paths against the other kernel's APIs.
 #   debug       a KASAN/lockdep/fault-injection kernel (tools/debug-kernel.sh):
-#               the races, the fuzzer, and fail-nth allocation failures
-#   kcsan       the same on its KCSAN variant (make stress-kcsan): a data
-#               race in vpm fails it
+#               the races, the fuzzer, fail-nth allocation failures, and
+#               the stall, cgroup/migration and NBD parts of stress
+#   kcsan       the races, the fuzzer and fail-nth on its KCSAN variant
+#               (make stress-kcsan): a data race in vpm fails it
 #
 # Every part prints its figures (lines "INFO ...") and its checks; the run
 # ends with 'stress: N passed, N failed' and fails on any failed check,
@@ -41,11 +44,13 @@ rc=0
 "$VPM_ROOT/tools/e2e/run.sh" --suite pressure --mem 256M || rc=1
 SHORT="STRESS_POWER_CYCLES=25 STRESS_RACE_SECONDS=10 STRESS_MSYNC_CYCLES=10"
 SHORT+=" STRESS_MMAP_RACE_SECONDS=3 STRESS_LIFECYCLE_CYCLES=20"
-SHORT+=" STRESS_FUZZ_CALLS=50000"
+SHORT+=" STRESS_FUZZ_CALLS=50000 STRESS_CITIZEN_MB=256"
 "$VPM_ROOT/tools/e2e/run.sh" --suite stress --kver 6.1 --append "$SHORT" || rc=1
 "$VPM_ROOT/tools/e2e/run.sh" --suite pressure --mem 256M --kver 6.1 || rc=1
 if [ -x "$VPM_ROOT/tools/debug-kernel.sh" ]; then
-	"$VPM_ROOT/tools/e2e/run.sh" --suite debug --debug-kernel || rc=1
+	# The KASAN kernel streams 128 MiB through its memory cgroup, not 512.
+	"$VPM_ROOT/tools/e2e/run.sh" --suite debug --debug-kernel \
+		--append "STRESS_CITIZEN_MB=128" || rc=1
 	"$VPM_ROOT/tools/e2e/run.sh" --suite debug --kcsan-kernel || rc=1
 else
 	# The debug parts then leave no result, and fail below.

@@ -3,7 +3,8 @@
 #
 #   check NAME FUNCTION [ARGS]   run FUNCTION; PASS if it returns 0, else
 #                                FAIL with what it printed.  Only names
-#                                matching $E2E_GLOB run.
+#                                matching $E2E_GLOB run.  One that takes
+#                                5 s or more says how long ("INFO time").
 #   expect WHAT GOT WANT         fail the current check unless GOT = WANT.
 #   gone_within SECONDS PID      wait, bounded, for a process to end.
 
@@ -18,11 +19,15 @@ check() {
 	$E2E_GLOB) ;;
 	*) return 0 ;;
 	esac
+	t0=$(date +%s)
 	if out=$("$@" 2>&1); then
 		echo "E2E PASS $name"
 	else
 		echo "E2E FAIL $name: $(echo "$out" | tail -n 5 | tr '\n' ' ')"
 	fi
+	# Where the time of a run goes: the checks that take 5 s or more.
+	t=$(($(date +%s) - t0))
+	[ $t -lt 5 ] || echo "E2E INFO time $name: $t s"
 }
 
 expect() {
