@@ -194,20 +194,15 @@ static inline void vpm_shrinker_free(struct shrinker *s)
 
 /*
  * 6.8, "mm: add a mapping_set_stable_writes helper": before, only a whole
- * super block can ask for stable pages.  Each object has a super block of
- * its own, so an object over a disk that needs them asks there.
+ * super block can ask for stable pages.  Each object's inode is alone on
+ * a super block of its own, so there the super block asks for it.
  */
-static inline void vpm_mapping_set_stable_writes(struct address_space *m)
+static inline void vpm_inode_set_stable_writes(struct inode *inode)
 {
 #ifdef VPM_HAVE_MAPPING_STABLE_WRITES
-	mapping_set_stable_writes(m);
-#endif
-}
-
-static inline void vpm_sb_set_stable_writes(struct super_block *sb)
-{
-#ifndef VPM_HAVE_MAPPING_STABLE_WRITES
-	sb->s_iflags |= SB_I_STABLE_WRITES;
+	mapping_set_stable_writes(inode->i_mapping);
+#else
+	inode->i_sb->s_iflags |= SB_I_STABLE_WRITES;
 #endif
 }
 

@@ -251,7 +251,7 @@ static struct inode *vnode_pager_new_inode(struct vnode_pager *vnp)
 	vpm_mapping_set_release_always(inode->i_mapping);
 	/* A disk that checksums what it writes needs the page kept still. */
 	if (vnp->bdev && bdev_stable_writes(vnp->bdev))
-		vpm_mapping_set_stable_writes(inode->i_mapping);
+		vpm_inode_set_stable_writes(inode);
 	simple_inode_init_ts(inode);
 	i_size_write(inode, vnp->size);
 	insert_inode_hash(inode);
@@ -285,9 +285,6 @@ static int vnode_pager_mount(struct vnode_pager *vnp)
 	 * the block layer splits a bio to each device's own limits.
 	 */
 	mnt->mnt_sb->s_bdi->io_pages = VNP_MAX_BATCH;
-	/* A disk that checksums what it writes needs the pages kept still. */
-	if (vnp->bdev && bdev_stable_writes(vnp->bdev))
-		vpm_sb_set_stable_writes(mnt->mnt_sb);
 	vnp->mnt = mnt;
 	return 0;
 }
