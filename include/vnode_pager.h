@@ -153,6 +153,7 @@ void vnode_pager_exit(void);
 struct vnode_pager *vnode_pager_create(struct file *backing,
 				       unsigned int flags);
 int vnode_pager_destroy(struct vnode_pager *vnp, bool force);
+void vnode_pager_free(struct vnode_pager *vnp);
 int vnode_pager_flush(struct vnode_pager *vnp, bool datasync);
 int vnode_pager_write_begin(struct vnode_pager *vnp, bool update_time);
 void vnode_pager_write_end(struct vnode_pager *vnp);

@@ -26,10 +26,11 @@
  * data again (allocations, size, times) is committed too.
  *
  * Lifetime: vnode_pager_create() mounts the object's super block and puts
- * the object on vnode_pager_list; vnode_pager_destroy() writes it back,
- * releases its vpm cache entries and pages, drops the inode, unmounts the
- * super block (which unregisters its backing-dev) and puts the backing
- * file.
+ * the object on vnode_pager_list; vnode_pager_destroy() writes it back and
+ * vnode_pager_free() (which an owner that wrote it back itself calls
+ * alone) releases its vpm cache entries and pages, drops the inode,
+ * unmounts the super block (which unregisters its backing-dev) and puts
+ * the backing file.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -792,15 +793,55 @@ bool vnode_pager_dead(struct vnode_pager *vnp)
 	return vnp->bdev && !disk_live(vnp->bdev->bd_disk);
 }
 
+/*
+ * Release the object's vpm cache entries and pages, drop the inode and the
+ * object's super block (and with it its backing-dev), put the backing
+ * file and free the object.  Called with @vnp->resize_lock held, which is
+ * dropped here, before the object goes.
+ */
+static void vnode_pager_teardown(struct vnode_pager *vnp)
+{
+	struct address_space *mapping = vnode_pager_mapping(vnp);
+
+	lockdep_assert_held(&vnp->resize_lock);
+	mutex_lock(&vnode_pager_list_lock);
+	list_del(&vnp->link);
+	mutex_unlock(&vnode_pager_list_lock);
+	debugfs_remove(vnp->debugfs);
+
+	vpm_release_mapping(mapping);
+	truncate_inode_pages_final(mapping);
+	iput(vnp->inode);
+	/* Unregisters the object's backing-dev: its writeback is over. */
+	kern_unmount(vnp->mnt);
+	vnode_pager_close_backing(vnp);
+	mutex_unlock(&vnp->resize_lock);
+
+	ida_free(&vnode_pager_ida, vnp->id);
+	free_percpu(vnp->stats);
+	kfree(vnp);
+}
+
+/**
+ * vnode_pager_free() - free a pager object without writing it back
+ * @vnp: the object, which nobody uses any more, written back and flushed
+ *	already by its owner (or never written); dirty pages left are lost
+ *
+ * Context: process context, may sleep.
+ */
+void vnode_pager_free(struct vnode_pager *vnp)
+{
+	mutex_lock(&vnp->resize_lock);
+	vnode_pager_teardown(vnp);
+}
+
 /**
  * vnode_pager_destroy() - write back and free a pager object
  * @vnp: the object, which nobody uses any more
- * @force: free it even if writeback fails (unload); its dirty pages are
- *	then lost, which is logged
+ * @force: free it even if writeback fails; its dirty pages are then lost,
+ *	which is logged
  *
- * The seed's uncache: write back, release the object's vpm cache entries
- * and pages, drop the inode and the object's super block (and with it
- * its backing-dev), put the backing file.
+ * The seed's uncache: write back and flush, then vnode_pager_free().
  *
  * Context: process context, may sleep.
  * Return: 0, or the writeback error (the object is kept unless @force).
@@ -818,28 +859,11 @@ int vnode_pager_destroy(struct vnode_pager *vnp, bool force)
 		mutex_unlock(&vnp->resize_lock);
 		return err;
 	}
-	/* Whoever forces it counts and reports what is lost. */
 	if (err)
 		pr_warn("object %d: %s failed (%d) on removal\n", vnp->id,
 			mapping_tagged(mapping, PAGECACHE_TAG_DIRTY) ?
 			"writeback" : "the cache flush", err);
-
-	mutex_lock(&vnode_pager_list_lock);
-	list_del(&vnp->link);
-	mutex_unlock(&vnode_pager_list_lock);
-	debugfs_remove(vnp->debugfs);
-
-	vpm_release_mapping(mapping);
-	truncate_inode_pages_final(mapping);
-	iput(vnp->inode);
-	/* Unregisters the object's backing-dev: its writeback is over. */
-	kern_unmount(vnp->mnt);
-	vnode_pager_close_backing(vnp);
-	mutex_unlock(&vnp->resize_lock);
-
-	ida_free(&vnode_pager_ida, vnp->id);
-	free_percpu(vnp->stats);
-	kfree(vnp);
+	vnode_pager_teardown(vnp);
 	return err;
 }
 

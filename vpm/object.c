@@ -753,22 +753,23 @@ int vpm_object_attach(struct file *file, unsigned int flags)
 	return id;
 
 out_destroy:
-	vnode_pager_destroy(obj->vnp, true);
+	/* Nothing was written to it yet. */
+	vnode_pager_free(obj->vnp);
 out_free:
 	vpm_object_free(obj);
 	return err;
 }
 
 /*
- * Unpublish and free an object that is dying, written back and off the
- * list.
+ * Unpublish and free an object that is dying, written back and flushed
+ * (vpm_object_write_out()) and off the list.
  */
 static void vpm_object_remove(struct vpm_object *obj)
 {
 	misc_deregister(&obj->misc);
 	debugfs_remove(obj->debugfs);
 	obj->vnp->debugfs = NULL;
-	vnode_pager_destroy(obj->vnp, true);
+	vnode_pager_free(obj->vnp);
 	vpm_object_free(obj);
 }
 
