@@ -921,24 +921,14 @@ void vpm_cache_invalidate_folio(struct vpm_cache *cache, struct folio *folio)
 static struct folio *vpm_move_page(struct vpm_cache *cache, struct vpmap *vpm,
 				   struct page *newpage, bool *moved)
 {
-	spinlock_t *nl = vpm_hash_lock(cache, newpage);
-	spinlock_t *ol = vpm_hash_lock(cache, vpm->page);
-	struct folio *old = page_folio(vpm->page);
+	struct folio *old;
 
 	lockdep_assert_held(&vpm->lock);
-	vpm_hash_lock2(nl, ol);
-	hlist_del_init_rcu(&vpm->hnode);
-	*moved = !vpm_cache_lookup(cache, newpage);
-	if (!*moved) {
-		WRITE_ONCE(vpm->page, NULL);
-		vpm->mapping = NULL;
-		vpm_stat_add(cache, VPM_STAT_CACHED, -1);
-	} else {
-		folio_get(page_folio(newpage));
-		WRITE_ONCE(vpm->page, newpage);
-		hlist_add_head_rcu(&vpm->hnode, vpm_bucket(cache, newpage));
-	}
-	vpm_hash_unlock2(nl, ol);
+	*moved = vpm_associate(cache, vpm, newpage, vpm->mapping, vpm->index,
+			       &old);
+	if (!*moved)
+		return vpm_dissociate(cache, vpm);
+	folio_get(page_folio(newpage));
 	return old;
 }
 
