@@ -18,11 +18,6 @@ LIMIT=10
 GO=/tmp/stall.go
 UOUT=/tmp/stall.uffd
 
-now_ms() {
-	read -r up _ < /proc/uptime
-	echo $((${up%.*}${up#*.} * 10))
-}
-
 # bounded SECONDS CMD...: run CMD, and print the milliseconds it took; fail
 # when it has not ended after SECONDS (it is left running) or failed.
 bounded() {

@@ -31,8 +31,6 @@ nbd_serve() {
 	nbd-client -unix "$1" "$2" -t $NBD_TIMEOUT -b 4096 > /dev/null 2>&1
 }
 
-now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
-
 # bounded SECONDS OUT COMMAND...: COMMAND's status, its output in file
 # OUT; fails (leaving it running) if it takes longer than SECONDS.
 bounded() {
