@@ -280,34 +280,33 @@ mmap_coherent() {
 	vpmctl detach "$OBJ"
 }
 
-# 8b. write(2) from a mapping of the very pages it writes: the copy faults
-# on pages the write holds locked.  It must finish (within 20 s: a
-# deadlock leaves the writer in D state for good) with the bytes right.
-mmap_selfwrite() {
+# write_returns MODE OFFSET SEED WHAT: "vpmmap MODE" on a fresh object
+# must end within 20 s (a deadlock leaves the writer in D state for good,
+# a livelock never returns), and succeed.
+write_returns() {
 	attach /dev/ram3 || return 1
-	vpmmap selfwrite "$OBJ" $((7 * MB)) 89 > /tmp/selfwrite.out 2>&1 &
+	vpmmap "$1" "$OBJ" "$2" "$3" > "/tmp/$1.out" 2>&1 &
 	pid=$!
 	if ! gone_within 20 $pid; then
-		echo "write from its own mapping hangs: $(cat /proc/$pid/wchan)"
+		echo "$4: $(cat /proc/$pid/wchan)"
 		return 1
 	fi
-	wait $pid || { cat /tmp/selfwrite.out; return 1; }
+	wait $pid || { cat "/tmp/$1.out"; return 1; }
 	vpmctl detach "$OBJ"
+}
+
+# 8b. write(2) from a mapping of the very pages it writes: the copy faults
+# on pages the write holds locked.  It must finish with the bytes right.
+mmap_selfwrite() {
+	write_returns selfwrite $((7 * MB)) 89 "write from its own mapping hangs"
 }
 
 # 8c. write(2) of a page from a buffer readable for 100 bytes only: a
 # short write of those, in bounded time, never a loop that faults the good
 # part in again and again.
 mmap_halfbad() {
-	attach /dev/ram3 || return 1
-	vpmmap halfbad "$OBJ" $((9 * MB)) 90 > /tmp/halfbad.out 2>&1 &
-	pid=$!
-	if ! gone_within 20 $pid; then
-		echo "write of a half-readable buffer does not return"
-		return 1
-	fi
-	wait $pid || { cat /tmp/halfbad.out; return 1; }
-	vpmctl detach "$OBJ"
+	write_returns halfbad $((9 * MB)) 90 \
+		"write of a half-readable buffer does not return"
 }
 
 # 9-12. The read-around of a fault (FreeBSD's vm_fault_readahead), on a
