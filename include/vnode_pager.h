@@ -110,7 +110,11 @@ struct vnp_extent_map {
  * @inode: the pseudo inode; its i_mapping is the object's page cache
  * @size: size of the object in bytes (the seed's vnp_size); changed under
  *	@resize_lock, read with i_size_read() of @inode
- * @resize_lock: serializes size changes and detach
+ * @resize_lock: serializes size changes and detach.  Lock order, as the
+ *	kernel's for a file: @resize_lock, then the backing file system's
+ *	freeze protection (sb_start_write()), the backing inode's lock, and
+ *	last the invalidate_lock of @inode's mapping; write(2) takes the
+ *	freeze protection before that invalidate_lock too
  * @blkbits: log2 of the block size that maps to the disk
  * @path: how the pages reach the disk
  * @flags: VNODE_PAGER_* flags given at creation

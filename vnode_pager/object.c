@@ -880,7 +880,12 @@ void vnode_pager_add_debugfs(struct vnode_pager *vnp, struct dentry *dir)
 
 /* --- size and block queries --- */
 
-/* Change the size of the backing file (regular files). */
+/*
+ * Change the size of the backing file (regular files).  Takes the file
+ * system's freeze protection, then the file's inode lock, as ftruncate(2)
+ * does: the caller holds the resize lock but not the invalidate lock of
+ * the object's mapping, which write(2) takes inside the freeze protection.
+ */
 static int vnode_pager_truncate_backing(struct vnode_pager *vnp,
 					loff_t nsize)
 {
@@ -893,6 +898,8 @@ static int vnode_pager_truncate_backing(struct vnode_pager *vnp,
 	const struct cred *old_cred;
 	int err;
 
+	lockdep_assert_held(&vnp->resize_lock);
+	lockdep_assert_not_held(&vnode_pager_mapping(vnp)->invalidate_lock);
 	if (!vnp->denied_writes) {
 		old_cred = override_creds(file->f_cred);
 		err = vfs_truncate(&file->f_path, nsize);
@@ -963,10 +970,11 @@ static int vnode_pager_shrink(struct vnode_pager *vnp, loff_t old,
 	loff_t eof = round_down(nsize, PAGE_SIZE);
 	int err;
 
+	filemap_invalidate_lock(mapping);
 	/* What is cut is on the disk first, in case the truncation fails. */
 	err = filemap_write_and_wait_range(mapping, eof, LLONG_MAX);
 	if (err)
-		return err;
+		goto out;
 	/*
 	 * From here on, nothing beyond @nsize is written back: writeback
 	 * reads the size after it marks a folio under writeback, so once
@@ -977,16 +985,26 @@ static int vnode_pager_shrink(struct vnode_pager *vnp, loff_t old,
 	/* Orders the size before the writeback flags it waits on. */
 	smp_mb();
 	filemap_fdatawait_range(mapping, eof, LLONG_MAX);
+	/*
+	 * The file system's freeze protection comes before our invalidate
+	 * lock: write(2) holds it across its copy, which takes the lock to
+	 * read ahead.  Nothing is dropped or zeroed yet, so a failed
+	 * truncation only puts the size back.
+	 */
+	filemap_invalidate_unlock(mapping);
 	err = vnode_pager_truncate_backing(vnp, nsize);
+	filemap_invalidate_lock(mapping);
 	if (err) {
 		i_size_write(inode, old);
-		return err;
+		goto out;
 	}
 	vpm_release_range(mapping, round_up(nsize, PAGE_SIZE) >> PAGE_SHIFT,
 			  ULONG_MAX);
 	truncate_pagecache(inode, nsize);
 	if (vnp->denied_writes)
 		err = vnode_pager_sync_backing_tail(vnp, eof);
+out:
+	filemap_invalidate_unlock(mapping);
 	return err;
 }
 
@@ -1025,21 +1043,26 @@ int vnode_pager_setsize(struct vnode_pager *vnp, loff_t nsize)
 	if (nsize > binode->i_sb->s_maxbytes)
 		return -EFBIG;
 
+	/*
+	 * Only size changes, serialized here, write the size.  The file is
+	 * truncated outside the invalidate lock (see vnode_pager_shrink()).
+	 */
 	mutex_lock(&vnp->resize_lock);
-	filemap_invalidate_lock(mapping);
 	old = i_size_read(inode);
 	if (nsize > old) {
 		err = -EOPNOTSUPP;
 		if (vnp->path == VNODE_PAGER_OLD)
 			err = vnode_pager_truncate_backing(vnp, nsize);
-		if (!err)
+		if (!err) {
+			filemap_invalidate_lock(mapping);
 			i_size_write(inode, nsize);
+			filemap_invalidate_unlock(mapping);
+		}
 	} else if (nsize < old) {
 		err = vnode_pager_shrink(vnp, old, nsize);
 	}
 	if (!err)
 		vnp->size = nsize;
-	filemap_invalidate_unlock(mapping);
 	if (!err && nsize != old)
 		err = vnode_pager_flush(vnp, false);
 	mutex_unlock(&vnp->resize_lock);
