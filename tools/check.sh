@@ -16,16 +16,18 @@
 #   kunit    tools/kunit.sh: the KUnit suites under UML
 #   e2e      tools/e2e/run.sh: the module in Debian's 6.12 kernel under
 #            QEMU, then the same checks in Debian's 6.1 kernel
-#   stress   tools/stress.sh: faults, power loss, races, fuzzing, memory
-#            pressure, and the debug kernels (KASAN, lockdep, fail-nth;
-#            KCSAN)
+#   stress   the parts of tools/stress.sh: faults, power loss, races,
+#            fuzzing, memory pressure, on both kernels and on the debug
+#            kernels (all of it on KASAN/lockdep; fail-nth; KCSAN)
 #
 #   tools/check.sh [PART...]   the parts named (default: all four)
 #
-# Runs every part even when one fails, then prints the sum as its last
-# line: 'N passed, N failed'.  Exits 1 if anything failed.  Every part must
-# report exactly the number of checks tools/expected-counts gives it; one
-# that reports another number, or no result, counts as one more failure.
+# The parts run side by side, one per CPU (vpm_run_parts in tools/lib.sh;
+# VPM_JOBS=N), each part's output printed when it ends.  Runs every part
+# even when one fails, then prints the sum as its last line: 'N passed, N
+# failed'.  Exits 1 if anything failed.  Every part must report exactly
+# the number of checks tools/expected-counts gives it; one that reports
+# another number, or no result, counts as one more failure.
 
 set -uo pipefail
 VPM_TOOL=check
@@ -382,11 +384,19 @@ deb_install_locked() {
 	return $rc
 }
 
+# The tools with -Werror, built in a copy: the guests of the parts running
+# beside this one copy the tools of the tree.
 tools_werror() {
-	make -C "$VPM_ROOT" -B tools USER_CFLAGS_EXTRA=-Werror
+	local d rc=0
+	d=$(mktemp -d)
+	(cd "$VPM_ROOT" && git ls-files --cached --others --exclude-standard \
+		Makefile include tools | cpio -pdm --quiet "$d") &&
+		make -C "$d" -B tools USER_CFLAGS_EXTRA=-Werror || rc=1
+	rm -rf "$d"
+	return $rc
 }
 
-if want static; then
+static_part() {
 	static build-w1 build_w1 "$REL"
 	static sparse sparse_clean "$REL"
 	static build-w1-6.1 build_w1 "$REL61"
@@ -404,21 +414,44 @@ if want static; then
 	static deb-lintian deb_lintian
 	static deb-install deb_install
 	vpm_record static "$spassed" "$sfailed"
-fi
+}
 
-results=""
-want static && results+=" static"
-want kunit && { "$VPM_ROOT/tools/kunit.sh" || true; results+=" kunit"; }
-want e2e && { "$VPM_ROOT/tools/e2e/run.sh" || true
-	      "$VPM_ROOT/tools/e2e/run.sh" --kver 6.1 || true
-	      results+=" e2e e2e-6.1"; }
-want stress && { "$VPM_ROOT/tools/stress.sh" || true
-		 results+=" stress pressure stress-6.1 pressure-6.1 debug-debug debug-kcsan"; }
+# vpm_run_parts runs the parts of lib.sh; this one is check.sh's own.
+vpm_part_local() {
+	case $1 in
+	static) static_part ;;
+	*) vpm_die "no part '$1'" ;;
+	esac
+}
+
+# The result tags of the parts asked for, in the order they are reported.
+counted=""
+want static && counted+=" static"
+want kunit && counted+=" kunit"
+want e2e && counted+=" e2e e2e-6.1"
+want stress && counted+=" stress pressure stress-6.1 pressure-6.1 stress-debug debug-debug debug-kcsan"
+# What runs: every one, longest first, side by side (vpm_run_parts in
+# lib.sh).  Without tools/debug-kernel.sh the debug parts leave no result,
+# and fail in the count below.
+run=""
+for part in stress-debug stress stress-6.1 debug-kcsan e2e-6.1 static \
+	    debug-debug e2e kunit pressure pressure-6.1; do
+	[[ " $counted " == *" $part "* ]] || continue
+	if [[ $part == *-debug || $part == debug-kcsan ]] &&
+	   [ ! -x "$VPM_ROOT/tools/debug-kernel.sh" ]; then
+		continue
+	fi
+	run+=" $part"
+done
+want stress && [ ! -x "$VPM_ROOT/tools/debug-kernel.sh" ] &&
+	echo "FAIL stress/debug-kernel: $VPM_ROOT/tools/debug-kernel.sh is missing or not executable"
+# shellcheck disable=SC2086
+vpm_run_parts $run
 
 # Each part's counts, checked against tools/expected-counts: a part that
 # left no result or ran another number of checks fails once more.
 # shellcheck disable=SC2086
-vpm_check_counts $results
+vpm_check_counts $counted
 vpm_log "took $(( $(date +%s) - start )) s"
 echo "$vpm_passed passed, $vpm_failed failed"
 [ "$vpm_failed" -eq 0 ]

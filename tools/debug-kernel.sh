@@ -90,6 +90,16 @@ verify_config() {
 	[ "$bad" -eq 0 ] || vpm_die "$BUILD/.config does not match ${FRAGS[*]}"
 }
 
+# One build of a tree at a time: the parts of make check that boot it run
+# side by side, and the second finds it built.
+mkdir -p "$VPM_CACHE"
+exec 8> "$BUILD.lock"
+flock 8
+if is_current; then
+	print_paths
+	exit 0
+fi
+
 # Tarballs keep their mtimes: objects of another source tree could look newer
 # than its files, so a new tree (or a half-made configuration) starts over.
 if [ ! -f "$CONFIGURED" ] || [ "$(head -n 1 "$CONFIGURED")" != "${STATE%%$'\n'*}" ]; then

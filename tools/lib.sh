@@ -97,14 +97,24 @@ vpm_sync_sources() {
 # ${VPM_OBJ_PREFIX}NAME: tools/mutate.sh builds in a private directory);
 # prints the path of the module.  Extra arguments go to make (W=1, C=2).
 vpm_build_module_in() {
-	local kdir=$1 obj=${VPM_OBJ_PREFIX:-$VPM_CACHE/obj-}$2
+	local kdir=$1 obj=${VPM_OBJ_PREFIX:-$VPM_CACHE/obj-}$2 lockfd
 	shift 2
 	[ -d "$kdir" ] || vpm_die "no kernel tree in $kdir"
 	mkdir -p "$obj"
+	# Parts of make check run side by side: one build of a directory at
+	# a time (the second finds it built).
+	exec {lockfd}> "$obj.lock"
+	flock "$lockfd"
 	vpm_sync_sources "$obj"
 	make -s -j"$(nproc)" -C "$kdir" M="$obj" CONFIG_VPM=m "$@" modules >&2 ||
 		vpm_die "building vpm.ko against $kdir failed"
+	exec {lockfd}>&-
 	echo "$obj/vpm.ko"
+}
+
+# The user-space tools the guests run, built once at a time.
+vpm_make_tools() {
+	flock "$VPM_CACHE/.tools.lock" make -s -C "$VPM_ROOT" tools >&2
 }
 
 # Build vpm.ko for Debian kernel release REL (its installed headers).
@@ -112,4 +122,78 @@ vpm_build_module() {
 	local rel=$1
 	shift
 	vpm_build_module_in "/usr/src/linux-headers-$rel" "$rel" "$@"
+}
+
+# The parts of make check that boot a guest, by the tag they record their
+# results as (tools/expected-counts): vpm_part TAG runs one.  The 6.1
+# kernel and the KASAN kernel run stress with shorter loops: the long
+# loops hunt rare interleavings on 6.12, the short ones prove the same
+# code paths against the other kernel's APIs and under the checkers.
+VPM_SHORT="STRESS_POWER_CYCLES=25 STRESS_RACE_SECONDS=10 STRESS_MSYNC_CYCLES=10"
+VPM_SHORT+=" STRESS_MMAP_RACE_SECONDS=3 STRESS_LIFECYCLE_CYCLES=20"
+VPM_SHORT+=" STRESS_FUZZ_CALLS=50000"
+# Shorter still on the KASAN kernel, where every access is checked: the
+# same code paths, fewer rounds of them.
+VPM_DEBUG_SHORT="STRESS_POWER_CYCLES=10 STRESS_RACE_SECONDS=5 STRESS_MSYNC_CYCLES=5"
+VPM_DEBUG_SHORT+=" STRESS_MMAP_RACE_SECONDS=3 STRESS_LIFECYCLE_CYCLES=10"
+VPM_DEBUG_SHORT+=" STRESS_FUZZ_CALLS=20000 STRESS_CITIZEN_MB=128 CRASH_WRITES=10"
+vpm_part() {
+	local run=$VPM_ROOT/tools/e2e/run.sh
+	case $1 in
+	e2e)		"$run" ;;
+	e2e-6.1)	"$run" --kver 6.1 ;;
+	stress)		"$run" --suite stress ;;
+	pressure)	"$run" --suite pressure --mem 256M ;;
+	stress-6.1)	"$run" --suite stress --kver 6.1 \
+				--append "$VPM_SHORT STRESS_CITIZEN_MB=256" ;;
+	pressure-6.1)	"$run" --suite pressure --mem 256M --kver 6.1 ;;
+	stress-debug)	"$run" --suite stress --debug-kernel \
+				--append "$VPM_DEBUG_SHORT" ;;
+	debug-debug)	"$run" --suite debug --debug-kernel ;;
+	debug-kcsan)	"$run" --suite debug --kcsan-kernel ;;
+	kunit)		"$VPM_ROOT/tools/kunit.sh" ;;
+	*)
+		# A tool's own parts (check.sh's static).
+		declare -F vpm_part_local > /dev/null || vpm_die "no part '$1'"
+		vpm_part_local "$1"
+		;;
+	esac
+}
+
+# vpm_run_parts TAG...: run the parts, $VPM_JOBS at a time (default: one
+# per CPU, and at most one per 3 GiB of available memory), in the order
+# given (longest first keeps the CPUs busy to the end).  A part's output is
+# printed whole when it ends, after a line with its name and time; its
+# results are in $VPM_RESULTS.  Returns 1 if any part failed.  The parts
+# share only what is built once under a lock: the module of one kernel,
+# the debug kernels, the tools (built here, before they start).
+vpm_run_parts() {
+	local jobs=${VPM_JOBS:-} tag pid rc=0 st logs
+	declare -A tag_of=() start_of=()
+	if [ -z "$jobs" ]; then
+		jobs=$(( $(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo) / (3 * 1048576) ))
+		[ "$jobs" -le "$(nproc)" ] || jobs=$(nproc)
+		[ "$jobs" -ge 1 ] || jobs=1
+	fi
+	vpm_make_tools || return 1
+	logs=$(mktemp -d "${TMPDIR:-/tmp}/vpm-parts.XXXXXX")
+	vpm_log "running $#: $*, $jobs at a time"
+	while [ $# -gt 0 ] || [ ${#tag_of[@]} -gt 0 ]; do
+		if [ $# -gt 0 ] && [ ${#tag_of[@]} -lt "$jobs" ]; then
+			vpm_part "$1" > "$logs/$1" 2>&1 &
+			tag_of[$!]=$1
+			start_of[$!]=$SECONDS
+			shift
+			continue
+		fi
+		st=0
+		wait -n -p pid "${!tag_of[@]}" || st=$?
+		tag=${tag_of[$pid]}
+		echo "=== $tag: exit $st after $((SECONDS - start_of[$pid])) s ==="
+		cat "$logs/$tag"
+		[ "$st" -eq 0 ] || rc=1
+		unset "tag_of[$pid]" "start_of[$pid]"
+	done
+	rm -rf "$logs"
+	return $rc
 }

@@ -25,8 +25,9 @@
 # exactly once in the file, else the mutation is STALE: the code moved on
 # and the mutation must be refreshed.  Several find/replace pairs apply in
 # order.  A check is "kunit GLOB" (tools/kunit.sh GLOB) or "e2e SUITE GLOB"
-# (tools/e2e/run.sh --suite SUITE GLOB); they run in order until one
-# fails.
+# (tools/e2e/run.sh --suite SUITE GLOB; SUITE@debug boots the KASAN/lockdep
+# kernel of tools/debug-kernel.sh, --debug-kernel); they run in order
+# until one fails.
 #
 # The tree is copied once ($VPM_MUTATE_DIR/base, default
 # $VPM_CACHE/mutate), so edits made meanwhile do not mix with the
@@ -173,9 +174,14 @@ run_check() {
 	case $kind in
 	kunit) nice "$M/src/tools/kunit.sh" "$a" < /dev/null ;;
 	e2e)
+		local kflags=()
+		# SUITE@debug: that suite on the KASAN/lockdep kernel.
+		case $a in
+		*@debug) a=${a%@debug}; kflags=(--debug-kernel) ;;
+		esac
 		for try in 1 2; do
-			nice "$M/src/tools/e2e/run.sh" --suite "$a" "${b:-*}" \
-				< /dev/null > "$out" 2>&1
+			nice "$M/src/tools/e2e/run.sh" --suite "$a" "${kflags[@]}" \
+				"${b:-*}" < /dev/null > "$out" 2>&1
 			local rc=$?
 			cat "$out"
 			grep -qE '^(PASS|FAIL) guest-finished' "$out" && return $rc

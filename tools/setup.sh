@@ -28,6 +28,15 @@ PKGS=(linux-headers-6.12-amd64 linux-source-6.12 qemu-system-x86
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
+# relink TARGET LINK: point LINK at TARGET, replacing it in one step, and
+# only when it points elsewhere: the parts of make check run side by side
+# and read the links while another part's setup runs.
+relink() {
+	[ "$(readlink "$2" 2>/dev/null)" = "$1" ] && return 0
+	ln -sfn "$1" "$2.new.$$"
+	mv -T "$2.new.$$" "$2"
+}
+
 missing_pkgs() {
 	local p
 	for p in "${PKGS[@]}"; do
@@ -70,7 +79,7 @@ unpack_source() {
 		tar -C "$dir" --strip-components=1 -xf "$tarball"
 		touch "$dir/.unpacked"
 	fi
-	ln -sfn "$dir" "$VPM_CACHE/linux-src"
+	relink "$dir" "$VPM_CACHE/linux-src"
 }
 
 # The newest Debian 6.1 ABI the archive has: linux-headers-6.1.0-N-amd64.
@@ -113,10 +122,16 @@ unpack_image() {
 		rm -rf "$tmp"
 		touch "$dir/.unpacked"
 	fi
-	ln -sfn "$dir" "$VPM_CACHE/$link"
+	# The guest's module index, made once (run.sh copies from it).
+	[ -n "$(ls "$dir"/lib/modules/*/modules.dep 2>/dev/null)" ] ||
+		depmod -b "$dir" "$(ls "$dir/lib/modules" | head -n 1)"
+	relink "$dir" "$VPM_CACHE/$link"
 }
 
 mkdir -p "$VPM_CACHE"
+# One setup at a time (apt and the unpacking are not for two).
+exec 8> "$VPM_CACHE/.setup.lock"
+flock 8
 install_pkgs
 unpack_source
 unpack_image "$(headers_pkg)" guest-6.12

@@ -69,14 +69,14 @@ NETS='kfence.sample_interval=1 slub_debug=FZPU page_poison=1 init_on_free=1'
 # The stress suite takes a memory block of a movable zone offline
 # (stress/55-citizen.sh).  What the kernel reserves at boot (KFENCE's pool,
 # the initramfs) comes from the top of RAM down and makes a block there
-# refuse: half the guest is movable, four blocks to choose from.  The KASAN
-# kernel runs that part too; its shadow memory would cover even that: there
-# the guest gets 2 GiB and a movable gigabyte.
-if [ "$SUITE" = stress ]; then
-	APPEND="movablecore=512M $APPEND"
-elif [ "$SUITE/$DEBUG_KERNEL" = debug/debug ]; then
+# refuse: half the guest is movable, four blocks to choose from.  On the
+# KASAN kernel the shadow memory would cover even that: there the guest
+# gets 2 GiB and a movable gigabyte.
+if [ "$SUITE/$DEBUG_KERNEL" = stress/debug ]; then
 	APPEND="movablecore=1G $APPEND"
 	MEM=${MEM:-2G}
+elif [ "$SUITE" = stress ]; then
+	APPEND="movablecore=512M $APPEND"
 fi
 MEM=${MEM:-1G}
 
@@ -111,7 +111,7 @@ else
 	KERNEL=$GUEST/boot/vmlinuz-$REL
 	KO=$(vpm_build_module "$REL")
 fi
-make -s -C "$VPM_ROOT" tools >&2
+vpm_make_tools
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/vpm-e2e.XXXXXX")
 cleanup() { [ "$KEEP" -eq 1 ] && vpm_log "work directory: $WORK" || rm -rf "$WORK"; }
@@ -154,7 +154,7 @@ GUEST_BINS="/sbin/dmsetup /bin/udevadm /sbin/mke2fs /sbin/e2fsck /sbin/tune2fs
 # with their libraries, for the suite that uses them.
 NBDKIT_PLUGINS=/usr/lib/x86_64-linux-gnu/nbdkit/plugins
 case $SUITE/$DEBUG_KERNEL in
-stress/|debug/debug) GUEST_BINS="$GUEST_BINS /usr/bin/nbdkit
+stress/|stress/debug) GUEST_BINS="$GUEST_BINS /usr/bin/nbdkit
 	$NBDKIT_PLUGINS/nbdkit-memory-plugin.so /usr/sbin/nbd-client" ;;
 esac
 # shellcheck disable=SC2086
@@ -171,20 +171,17 @@ cp "$VPM_ROOT/tools/udev/60-vpm.rules" "$ROOT/etc/udev/rules.d/"
 cp "$VPM_ROOT/tools/e2e/init" "$ROOT/init"
 cp "$VPM_ROOT/tools/e2e/lib.sh" "$ROOT/e2e/lib.sh"
 cp -r "$VPM_ROOT/tools/e2e/$SUITE" "$ROOT/e2e/suite"
-# The KASAN/lockdep kernel runs these parts of make stress as well, between
-# the debug suite's own scripts and its last kmemleak scan (90-kmemleak.sh).
-DEBUG_STRESS_PARTS="47-stall.sh 55-citizen.sh 57-nbd.sh"
-if [ "$SUITE" = debug ] && [ "$DEBUG_KERNEL" = debug ]; then
-	for f in stress.lib $DEBUG_STRESS_PARTS; do
-		cp "$VPM_ROOT/tools/e2e/stress/$f" "$ROOT/e2e/suite/"
-	done
+# On the KASAN/kmemleak kernel the stress suite ends with the debug
+# suite's kmemleak scan: nothing any part did left a leak of vpm's.
+if [ "$SUITE/$DEBUG_KERNEL" = stress/debug ]; then
+	cp "$VPM_ROOT/tools/e2e/debug/debug.lib" \
+		"$VPM_ROOT/tools/e2e/debug/90-kmemleak.sh" "$ROOT/e2e/suite/"
 fi
 chmod +x "$ROOT/init"
 
 MODULES="virtio_pci virtio_blk brd null_blk loop ext4 xfs dm-mod dm-flakey dm-log-writes crc32c_generic xts cts ecb sha512_generic"
 [ "$SUITE" = stress ] && MODULES="$MODULES nbd"
 if [ -z "$DEBUG_KERNEL" ]; then
-	[ -f "$GUEST/lib/modules/$REL/modules.dep" ] || depmod -b "$GUEST" "$REL"
 	modprobe -d "$GUEST" -S "$REL" -a --show-depends $MODULES |
 		awk '$1 == "insmod" { print $2 }' | sort -u |
 		while read -r m; do
