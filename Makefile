@@ -7,7 +7,7 @@
 #   make e2e        the end-to-end checks in QEMU (KVER=6.1: Debian's 6.1)
 #   make check      every check: W=1, sparse, checkpatch, KUnit, e2e, stress
 #   make stress-kcsan  the races, the fuzzer and fail-nth on a KCSAN kernel
-#                   (the last part of make stress)
+#                   (one part of make stress)
 #   make bench      vpm against the kernel's own paths: bench/results/
 #   make htmldocs   Documentation/ as HTML in Documentation/output/html
 #   make mutate     plant small bugs one at a time in a private copy and

@@ -149,6 +149,8 @@ vpm_part() {
 	pressure-6.1)	"$run" --suite pressure --mem 256M --kver 6.1 ;;
 	stress-debug)	"$run" --suite stress --debug-kernel \
 				--append "$VPM_DEBUG_SHORT" ;;
+	pressure-debug)	"$run" --suite pressure --mem 256M --debug-kernel \
+				--append "null_blk.gb=1 PRESSURE_WRITE_MB=192" ;;
 	debug-debug)	"$run" --suite debug --debug-kernel ;;
 	debug-kcsan)	"$run" --suite debug --kcsan-kernel ;;
 	kunit)		"$VPM_ROOT/tools/kunit.sh" ;;

@@ -21,6 +21,8 @@
 #               all of stress, with the short loops and 128 MiB through
 #               the cgroup, on a KASAN/lockdep/UBSAN/kmemleak kernel
 #               (tools/debug-kernel.sh), then a kmemleak scan
+#   pressure-debug
+#               pressure on that kernel, 192 MiB written instead of 384
 #   debug       on that kernel: the races with injected steals, the
 #               fuzzer, fail-nth allocation failures, kmemleak
 #   kcsan       the same on its KCSAN variant (make stress-kcsan): a data
@@ -39,7 +41,7 @@ VPM_TOOL=stress
 . "$(dirname "$0")/lib.sh"
 
 # Longest first.
-PARTS="stress-debug stress stress-6.1 debug-kcsan debug-debug pressure pressure-6.1"
+PARTS="stress-debug stress pressure-debug stress-6.1 debug-debug debug-kcsan pressure-6.1 pressure"
 # A part that does not run now must not pass on an older run's result.
 for part in $PARTS; do
 	rm -f "$VPM_RESULTS/$part.counts"
@@ -52,7 +54,7 @@ if [ ! -x "$VPM_ROOT/tools/debug-kernel.sh" ]; then
 	# The debug parts then leave no result, and fail below.
 	echo "FAIL stress/debug-kernel: $VPM_ROOT/tools/debug-kernel.sh is missing or not executable"
 	rc=1
-	run="stress stress-6.1 pressure pressure-6.1"
+	run="stress stress-6.1 pressure-6.1 pressure"
 fi
 # shellcheck disable=SC2086
 vpm_run_parts $run || rc=1
