@@ -41,7 +41,7 @@ VPM_TOOL=stress
 . "$(dirname "$0")/lib.sh"
 
 # Longest first.
-PARTS="stress-debug stress pressure-debug stress-6.1 debug-debug debug-kcsan pressure-6.1 pressure"
+PARTS="stress-debug stress debug-kcsan stress-6.1 pressure-debug debug-debug pressure-6.1 pressure"
 # A part that does not run now must not pass on an older run's result.
 for part in $PARTS; do
 	rm -f "$VPM_RESULTS/$part.counts"

@@ -60,7 +60,12 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+# A guest that does not finish in this time fails (a hang that the guest
+# kernel's own detectors did not report).  The stress suite on the KASAN
+# kernel takes 12 minutes beside another part, and more beside another
+# KASAN guest: twice the time there.
 TIMEOUT=${VPM_E2E_TIMEOUT:-900}
+[ -z "$DEBUG_KERNEL" ] || TIMEOUT=${VPM_E2E_TIMEOUT:-1800}
 SMP=${VPM_E2E_SMP:-2}
 # The stock kernel's own nets against use-after-free and slab corruption.
 NETS='kfence.sample_interval=1 slub_debug=FZPU page_poison=1 init_on_free=1'
