@@ -429,26 +429,11 @@ counted=""
 want static && counted+=" static"
 want kunit && counted+=" kunit"
 want e2e && counted+=" e2e e2e-6.1"
-want stress && counted+=" stress pressure stress-6.1 pressure-6.1 stress-debug pressure-debug debug-debug debug-kcsan"
-# What runs: every one, longest first, side by side (vpm_run_parts in
-# lib.sh); the two that build a kernel from scratch the first time (the
-# KCSAN one, UML for KUnit) early, so that their builds overlap the
-# guests.  Without tools/debug-kernel.sh the debug parts leave no result,
-# and fail in the count below.
-run=""
-for part in stress-debug stress debug-kcsan stress-6.1 pressure-debug kunit \
-	    e2e e2e-6.1 debug-debug static pressure-6.1 pressure; do
-	[[ " $counted " == *" $part "* ]] || continue
-	if [[ $part == *-debug || $part == debug-kcsan ]] &&
-	   [ ! -x "$VPM_ROOT/tools/debug-kernel.sh" ]; then
-		continue
-	fi
-	run+=" $part"
-done
-want stress && [ ! -x "$VPM_ROOT/tools/debug-kernel.sh" ] &&
-	echo "FAIL stress/debug-kernel: $VPM_ROOT/tools/debug-kernel.sh is missing or not executable"
+want stress && counted+=" $VPM_STRESS_PARTS"
 # shellcheck disable=SC2086
-vpm_run_parts $run
+vpm_parts_to_run $counted
+# shellcheck disable=SC2086
+vpm_run_parts $vpm_run
 
 # Each part's counts, checked against tools/expected-counts: a part that
 # left no result or ran another number of checks fails once more.

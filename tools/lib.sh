@@ -162,9 +162,39 @@ vpm_part() {
 	esac
 }
 
+# The parts of make stress, in the order their counts are reported.
+VPM_STRESS_PARTS="stress pressure stress-6.1 pressure-6.1 stress-debug pressure-debug"
+VPM_STRESS_PARTS+=" debug-debug debug-kcsan"
+# Every part in the order vpm_run_parts starts them: longest first, but
+# the two that build a kernel the first time (the KCSAN one, UML for
+# KUnit) early, so that their builds overlap the guests.
+VPM_PART_ORDER="stress-debug stress debug-kcsan stress-6.1 pressure-debug kunit"
+VPM_PART_ORDER+=" e2e e2e-6.1 debug-debug static pressure-6.1 pressure"
+
+# vpm_parts_to_run TAG...: set $vpm_run to the parts given, in
+# VPM_PART_ORDER.  Without an executable tools/debug-kernel.sh the parts
+# of the debug kernels are left out with a FAIL line (they then leave no
+# result, and fail in vpm_check_counts) and it returns 1.
+vpm_parts_to_run() {
+	local part rc=0
+	vpm_run=
+	for part in $VPM_PART_ORDER; do
+		[[ " $* " == *" $part "* ]] || continue
+		if [[ $part == *-debug || $part == debug-kcsan ]] &&
+		   [ ! -x "$VPM_ROOT/tools/debug-kernel.sh" ]; then
+			rc=1
+			continue
+		fi
+		vpm_run+=" $part"
+	done
+	[ "$rc" -eq 0 ] ||
+		echo "FAIL stress/debug-kernel: $VPM_ROOT/tools/debug-kernel.sh is missing or not executable"
+	return $rc
+}
+
 # vpm_run_parts TAG...: run the parts, $VPM_JOBS at a time (default: one
 # per CPU, and at most one per 3 GiB of available memory), in the order
-# given (longest first keeps the CPUs busy to the end).  A part's output is
+# given (vpm_parts_to_run: longest first keeps the CPUs busy to the end).  A part's output is
 # printed whole when it ends, after a line with its name and time; its
 # results are in $VPM_RESULTS.  Returns 1 if any part failed.  The parts
 # share only what is built once under a lock: the module of one kernel,

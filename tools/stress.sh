@@ -40,8 +40,7 @@ set -uo pipefail
 VPM_TOOL=stress
 . "$(dirname "$0")/lib.sh"
 
-# Longest first.
-PARTS="stress-debug stress debug-kcsan stress-6.1 pressure-debug debug-debug pressure-6.1 pressure"
+PARTS=$VPM_STRESS_PARTS
 # A part that does not run now must not pass on an older run's result.
 for part in $PARTS; do
 	rm -f "$VPM_RESULTS/$part.counts"
@@ -49,15 +48,10 @@ done
 
 "$VPM_ROOT/tools/setup.sh" || vpm_die "setup failed"
 rc=0
-run=$PARTS
-if [ ! -x "$VPM_ROOT/tools/debug-kernel.sh" ]; then
-	# The debug parts then leave no result, and fail below.
-	echo "FAIL stress/debug-kernel: $VPM_ROOT/tools/debug-kernel.sh is missing or not executable"
-	rc=1
-	run="stress stress-6.1 pressure-6.1 pressure"
-fi
 # shellcheck disable=SC2086
-vpm_run_parts $run || rc=1
+vpm_parts_to_run $PARTS || rc=1
+# shellcheck disable=SC2086
+vpm_run_parts $vpm_run || rc=1
 
 # shellcheck disable=SC2086
 vpm_check_counts $PARTS
