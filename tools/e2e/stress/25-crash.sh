@@ -68,8 +68,13 @@ bytes_of() { echo "$1" | sed -n 's/^ok //p; s/^mismatch \([0-9]*\) .*/\1/p'; }
 
 # ext4 with 1 KiB blocks: the small-block path, whose extent map is read
 # block by block (XFS, with blocks of a page, is mapped the swapon way), so
-# the crash cases cover both ways of reading a file's extents.
-mkfs_ext4() { mkfs.ext4 -q -F -b 1024 "$1"; }
+# the crash cases cover both ways of reading a file's extents.  Inode
+# tables and journal zeroed by mkfs: ext4's lazy init thread would zero
+# them after the mount and flush the disk whenever it is done, making
+# durable the writes unflushed_control left unflushed.
+mkfs_ext4() {
+	mkfs.ext4 -q -F -b 1024 -E lazy_itable_init=0,lazy_journal_init=0 "$1"
+}
 # A long commit interval: nothing but an fsync commits the journal.
 mount_ext4() { mount -t ext4 -o commit=300 "$1" /mnt; }
 # mkfs.xfs makes file systems under 300 MB for test suites only.
