@@ -187,6 +187,9 @@ struct vpm_cache_params {
  * @steals: lookups counted for @steals_mtbf
  * @contend: lookups counted for @contend_mtbf
  * @shrinker: releases idle entries under memory pressure, or NULL
+ * @release_next: freelist the next release of any address space starts
+ *	at; read and written without a lock (a lost update only moves
+ *	where one scan starts)
  * @footprint: bytes the cache's own structures take
  * @debugfs: the cache's debugfs files (NULL or error pointers without)
  */
@@ -208,6 +211,7 @@ struct vpm_cache {
 	atomic_t steals;
 	atomic_t contend;
 	struct shrinker *shrinker;
+	unsigned int release_next;
 	size_t footprint;
 	struct dentry *debugfs[4];
 };

@@ -441,6 +441,72 @@ static void release_of_a_range_keeps_the_rest(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_CACHED), 2);
 }
 
+/*
+ * A release puts the folios in batches of PAGEVEC_SIZE outside the queue
+ * lock and walks on from where it stopped: every matching entry of a
+ * queue longer than several batches goes, the others stay, and a limit
+ * is kept exactly across batches.
+ */
+static void release_walks_on_past_full_batches(struct kunit *test)
+{
+	struct ctx c = setup(test, 128, 1);
+	struct vpm_test_mapping *other =
+		vpm_test_mapping_create(test, 64 * PAGE_SIZE);
+	struct ctx c2 = { other, c.cache };
+	unsigned int i;
+
+	for (i = 0; i < 64; i++) {
+		touch(test, &c, i, NULL);
+		touch(test, &c2, i, NULL);
+	}
+	KUNIT_ASSERT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_CACHED), 128);
+	KUNIT_EXPECT_EQ(test,
+			vpm_cache_release(c.cache, c.tm->mapping, 0, ULONG_MAX,
+					  ULONG_MAX),
+			64);
+	for (i = 0; i < 64; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, vpm_test_folio_refs(c.tm, i), 1,
+				    "page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, vpm_test_folio_refs(other, i), 2,
+				    "other page %u", i);
+	}
+	KUNIT_EXPECT_EQ(test,
+			vpm_cache_release(c.cache, other->mapping, 0, ULONG_MAX,
+					  40),
+			40);
+	/* Oldest first: the first 40 pages of the other mapping went. */
+	for (i = 0; i < 64; i++)
+		KUNIT_EXPECT_EQ_MSG(test, vpm_test_folio_refs(other, i),
+				    i < 40 ? 1 : 2, "other page %u", i);
+	KUNIT_EXPECT_EQ(test, release_all(c.cache), 24);
+	KUNIT_EXPECT_EQ(test, vpm_cache_stat(c.cache, VPM_STAT_CACHED), 0);
+}
+
+/*
+ * Scans of any address space start at the freelist after the one the
+ * last scan ended in: two small scans take from two freelists, where
+ * starting at freelist 0 each time would drain it first.
+ */
+static void release_of_any_mapping_moves_on_to_the_next_freelist(struct kunit *test)
+{
+	struct ctx c = setup(test, 16, 2);
+	unsigned int i, home[16], gone[2] = { 0, 0 };
+
+	for (i = 0; i < 16; i++) {
+		struct vpmap *vpm = touch(test, &c, i, NULL);
+
+		KUNIT_ASSERT_NOT_NULL(test, vpm);
+		home[i] = vpm->home;
+	}
+	KUNIT_EXPECT_EQ(test, vpm_cache_release(c.cache, NULL, 0, ULONG_MAX, 3), 3);
+	KUNIT_EXPECT_EQ(test, vpm_cache_release(c.cache, NULL, 0, ULONG_MAX, 3), 3);
+	for (i = 0; i < 16; i++)
+		if (vpm_test_folio_refs(c.tm, i) == 1)
+			gone[home[i]]++;
+	KUNIT_EXPECT_EQ(test, gone[0], 3);
+	KUNIT_EXPECT_EQ(test, gone[1], 3);
+}
+
 static void lookups_find_only_associated_pages(struct kunit *test)
 {
 	struct ctx c = setup(test, 4, 1);
@@ -756,6 +822,8 @@ static struct kunit_case vpm_cache_cases[] = {
 	KUNIT_CASE(shrinker_releases_idle_entries_oldest_first),
 	KUNIT_CASE(in_use_entries_are_not_released),
 	KUNIT_CASE(release_of_a_range_keeps_the_rest),
+	KUNIT_CASE(release_walks_on_past_full_batches),
+	KUNIT_CASE(release_of_any_mapping_moves_on_to_the_next_freelist),
 	KUNIT_CASE(lookups_find_only_associated_pages),
 	KUNIT_CASE(reclaim_takes_the_page_of_an_idle_entry),
 	KUNIT_CASE(reclaim_keeps_a_page_in_use),

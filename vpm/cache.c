@@ -713,9 +713,31 @@ static struct folio *vpm_try_release(struct vpm_cache *cache,
 }
 
 /*
+ * Whether @vpm is still on @q, which the caller holds locked (it was when
+ * the caller last held that lock).  Entries are never freed, so @vpm may
+ * be looked at; it is on @q only if @q's lock is what it was taken off
+ * under, which only its own lock tells: a failed trylock counts as gone.
+ */
+static bool vpm_still_queued(struct vpm_cache *cache, struct vpmap *vpm,
+			     struct vpm_freeq *q)
+{
+	bool on;
+
+	lockdep_assert_held(&q->lock);
+	if (!spin_trylock(&vpm->lock))
+		return false;
+	on = !list_empty(&vpm->link) && &vpm_home(cache, vpm)->q[vpm->queue] == q;
+	spin_unlock(&vpm->lock);
+	return on;
+}
+
+/*
  * Release the idle entries of one queue that match, oldest first, at most
  * @nr; returns how many.  The folios are put in batches, outside the
- * queue's lock.
+ * queue's lock; the walk then goes on from the entry it stopped at, if
+ * that entry is still on the queue, so a queue is walked once, not once
+ * per batch.  Only an entry taken off the queue meanwhile makes the walk
+ * start again from the head.
  */
 static unsigned long vpm_release_queue(struct vpm_cache *cache,
 				       struct vpm_freeq *q,
@@ -724,33 +746,38 @@ static unsigned long vpm_release_queue(struct vpm_cache *cache,
 				       unsigned long nr)
 {
 	struct folio_batch fbatch;
+	struct vpmap *vpm, *next = NULL;
 	unsigned long done = 0;
-	bool more;
 
 	folio_batch_init(&fbatch);
-	do {
-		struct vpmap *vpm;
-
-		more = false;
-		spin_lock(&q->lock);
-		list_for_each_entry(vpm, &q->head, link) {
+	spin_lock(&q->lock);
+	for (;;) {
+		if (!next || !vpm_still_queued(cache, next, q))
+			next = list_first_entry(&q->head, struct vpmap, link);
+		for (vpm = next; &vpm->link != &q->head && done < nr;
+		     vpm = next) {
 			struct folio *folio;
 
-			if (done >= nr)
-				break;
+			next = list_next_entry(vpm, link);
 			folio = vpm_try_release(cache, vpm, mapping, start, end);
 			if (!folio)
 				continue;
 			done++;
-			if (!folio_batch_add(&fbatch, folio)) {
-				more = true;
+			if (!folio_batch_add(&fbatch, folio))
 				break;
-			}
 		}
+		if (&vpm->link == &q->head || done >= nr)
+			break;
+		/* The batch is full: put it, and come back to @next. */
 		spin_unlock(&q->lock);
 		folio_batch_release(&fbatch);
 		cond_resched();
-	} while (more);
+		spin_lock(&q->lock);
+		if (&next->link == &q->head)
+			break;
+	}
+	spin_unlock(&q->lock);
+	folio_batch_release(&fbatch);
 	return done;
 }
 
@@ -764,7 +791,9 @@ static unsigned long vpm_release_queue(struct vpm_cache *cache,
  *
  * Walks every freelist, alloc queue first (oldest entries first), and
  * dissociates the entries that match, dropping their folio references.
- * Entries in use are left alone.
+ * Entries in use are left alone.  A release of any address space (the
+ * shrinker's) starts at the freelist after the one the last such release
+ * ended in, so repeated small scans take from every freelist in turn.
  *
  * Context: may sleep.
  * Return: the number of entries released.
@@ -774,12 +803,18 @@ unsigned long vpm_cache_release(struct vpm_cache *cache,
 				pgoff_t start, pgoff_t end,
 				unsigned long nr_to_release)
 {
+	unsigned int n, k, i = 0, from = 0;
 	unsigned long done = 0;
-	unsigned int i, k;
 
-	for (i = 0; i < cache->nfreelist && done < nr_to_release; i++) {
-		struct vpmfree *fl = cache->freelist[i];
-		struct vpm_freeq *first = READ_ONCE(fl->allocq);
+	if (!mapping)
+		from = READ_ONCE(cache->release_next);
+	for (n = 0; n < cache->nfreelist && done < nr_to_release; n++) {
+		struct vpmfree *fl;
+		struct vpm_freeq *first;
+
+		i = (from + n) & cache->freemsk;
+		fl = cache->freelist[i];
+		first = READ_ONCE(fl->allocq);
 
 		for (k = 0; k < 2 && done < nr_to_release; k++) {
 			struct vpm_freeq *q = k ? &fl->q[first == &fl->q[0]] :
@@ -790,6 +825,8 @@ unsigned long vpm_cache_release(struct vpm_cache *cache,
 		}
 		cond_resched();
 	}
+	if (!mapping)
+		WRITE_ONCE(cache->release_next, (i + 1) & cache->freemsk);
 	return done;
 }
 
