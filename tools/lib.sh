@@ -137,6 +137,9 @@ VPM_SHORT+=" STRESS_FUZZ_CALLS=50000"
 VPM_DEBUG_SHORT="STRESS_POWER_CYCLES=10 STRESS_RACE_SECONDS=5 STRESS_MSYNC_CYCLES=5"
 VPM_DEBUG_SHORT+=" STRESS_MMAP_RACE_SECONDS=3 STRESS_LIFECYCLE_CYCLES=10"
 VPM_DEBUG_SHORT+=" STRESS_FUZZ_CALLS=20000 STRESS_CITIZEN_MB=128 CRASH_WRITES=10"
+# And smaller objects under pressure there, each still twice or more the
+# 80 MiB the KASAN guest has available (tools/e2e/pressure/10-pressure.sh).
+VPM_DEBUG_PRESSURE="PRESSURE_WRITE_MB=192 PRESSURE_READ_MB=256 PRESSURE_STORE_MB=256"
 vpm_part() {
 	local run=$VPM_ROOT/tools/e2e/run.sh
 	case $1 in
@@ -150,7 +153,7 @@ vpm_part() {
 	stress-debug)	"$run" --suite stress --debug-kernel \
 				--append "$VPM_DEBUG_SHORT" ;;
 	pressure-debug)	"$run" --suite pressure --mem 256M --debug-kernel \
-				--append "null_blk.gb=1 PRESSURE_WRITE_MB=192" ;;
+				--append "$VPM_DEBUG_PRESSURE" ;;
 	debug-debug)	"$run" --suite debug --debug-kernel ;;
 	debug-kcsan)	"$run" --suite debug --kcsan-kernel ;;
 	kunit)		"$VPM_ROOT/tools/kunit.sh" ;;

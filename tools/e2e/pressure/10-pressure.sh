@@ -6,13 +6,19 @@
 # read-only mapping, and all of the 512 MiB disk stored through a shared
 # mapping and msync'ed: nothing is killed, the faults read around, the
 # memory comes back, the objects detach, the stored data is on the disk.
+# (PRESSURE_WRITE_MB, PRESSURE_READ_MB and PRESSURE_STORE_MB set the three
+# sizes.)
 . /e2e/lib.sh
 
 MB=1048576
 # Less on the KASAN kernel (tools/lib.sh): its shadow takes an eighth of
-# the guest and its kernel more, the pressure starts sooner.
+# the guest and its kernel more, so about 80 MiB are available there, and
+# every page costs it 6 to 8 times as much.  Each size stays at least
+# twice what is available: the pressure, the shrinker and reclaim of
+# mapped pages are the same, at a third of the time.
 SIZE=$((${PRESSURE_WRITE_MB:-384} * MB))
-MSIZE=$((512 * MB))	# the disk vde, stored through a mapping
+RSIZE=$((${PRESSURE_READ_MB:-1024} * MB))	# the null_blk object, read
+MSIZE=$((${PRESSURE_STORE_MB:-512} * MB))	# of the disk vde, stored
 modprobe virtio_blk 2>/dev/null
 vpm_load
 
@@ -32,15 +38,24 @@ pager_figures() {
 	done
 }
 
+# A null_blk disk of SIZE MiB that stores nothing, made through configfs
+# (null_blk is built into the debug kernels).
+NULLB=/sys/kernel/config/nullb/pressure
+read_disk() {
+	modprobe configfs 2>/dev/null
+	grep -q " /sys/kernel/config " /proc/mounts ||
+		mount -t configfs configfs /sys/kernel/config
+	modprobe null_blk nr_devices=0 2>/dev/null
+	mkdir -p $NULLB && echo "$1" > $NULLB/size && echo 1 > $NULLB/power
+}
+
 pressure_mmap_1g() {
-	# Built into the debug kernels, sized on the command line there.
-	modprobe null_blk nr_devices=1 gb=1 2>/dev/null || [ -b /dev/nullb0 ] ||
-		{ echo "no null_blk"; return 1; }
-	n=$(blockdev --getsize64 /dev/nullb0)
-	[ "$n" -ge $((1024 * MB)) ] || { echo "/dev/nullb0: $n bytes"; return 1; }
+	read_disk $((RSIZE / MB)) || { echo "no null_blk disk of $((RSIZE / MB)) MiB"; return 1; }
+	n=$(blockdev --getsize64 /dev/pressure)
+	[ "$n" -eq $RSIZE ] || { echo "/dev/pressure: $n bytes"; return 1; }
 	a0=$(meminfo MemAvailable)
 	f0=$(meminfo MemFree)
-	OBJ=$(vpmctl attach --read-only /dev/nullb0) || return 1
+	OBJ=$(vpmctl attach --read-only /dev/pressure) || return 1
 	out=$(vpmstress mapread "$OBJ" 2) || { echo "$out"; return 1; }
 	pages=$(echo "$out" | sed -n 's/^mapread: \([0-9]*\) pages.*/\1/p')
 	s=$(vpmctl stats "$OBJ")
@@ -51,7 +66,6 @@ pressure_mmap_1g() {
 	vpmctl detach "$OBJ" || return 1
 	a2=$(meminfo MemAvailable)
 	f2=$(meminfo MemFree)
-	rmmod null_blk 2>/dev/null
 	figure "pressure: MemAvailable $a0 kB before the mapping, $a1 kB unmapped, $a2 kB detached; MemFree $f0 kB before, $f2 kB detached"
 	[ "$pages" = $((n / 4096)) ] || { echo "$pages pages read, want $((n / 4096))"; return 1; }
 	# Twice the object through a fourth of it: the second pass pages in again.
@@ -70,10 +84,22 @@ pressure_mmap_1g() {
 
 # Before pressure_releases_entries_and_keeps_data, which writes over the
 # first 384 MiB: the host checks the rest.
+# The disk the mapping stores to: vde, or its first MSIZE bytes through
+# dm-linear when that is less.
+store_disk() {
+	[ "$MSIZE" -lt "$(blockdev --getsize64 /dev/vde)" ] || { echo /dev/vde; return; }
+	modprobe dm-mod 2>/dev/null
+	out=$(DM_DISABLE_UDEV=1 dmsetup create pstore --table "0 $((MSIZE / 512)) linear /dev/vde 0" 2>&1) ||
+		{ echo "dmsetup: $out" >&2; return 1; }
+	[ -b /dev/mapper/pstore ] || { echo "no /dev/mapper/pstore: $(ls /dev/mapper)" >&2; return 1; }
+	echo /dev/mapper/pstore
+}
+
 pressure_mmap_write_512m() {
 	a0=$(meminfo MemAvailable)
 	f0=$(meminfo MemFree)
-	OBJ=$(vpmctl attach /dev/vde) || return 1
+	disk=$(store_disk) || return 1
+	OBJ=$(vpmctl attach "$disk") || return 1
 	out=$(vpmstress mapstore "$OBJ" - 71:0:$MSIZE:msync) || { echo "$out"; return 1; }
 	figure "pressure: $((MSIZE / MB)) MiB stored through a shared mapping and msync'ed in a 256 MiB guest:$(pager_figures "$OBJ")"
 	out=$(vpmpat check "$OBJ" 71 0 $MSIZE) || { echo "read: $out"; return 1; }
@@ -105,9 +131,12 @@ pressure_releases_entries_and_keeps_data() {
 
 check pressure_mmap_1g pressure_mmap_1g
 vpmctl detach --all 2>/dev/null
+echo 0 > $NULLB/power 2>/dev/null
+rmdir $NULLB 2>/dev/null
 rmmod null_blk 2>/dev/null
 check pressure_mmap_write_512m pressure_mmap_write_512m
 vpmctl detach --all 2>/dev/null
+DM_DISABLE_UDEV=1 dmsetup remove pstore 2>/dev/null
 check pressure_releases_entries_and_keeps_data pressure_releases_entries_and_keeps_data
 vpm_unload
 true
