@@ -58,7 +58,7 @@ sfailed=0
 
 # static NAME COMMAND...: one check; its output is kept in $LOGDIR/NAME.log.
 static() {
-	local name=$1
+	local name=$1 t0=$SECONDS
 	shift
 	if "$@" > "$LOGDIR/$name.log" 2>&1; then
 		spassed=$((spassed + 1))
@@ -68,6 +68,8 @@ static() {
 		echo "FAIL static/$name (log: $LOGDIR/$name.log)"
 		tail -n 20 "$LOGDIR/$name.log" | sed 's/^/    /'
 	fi
+	# Where the time goes, as the guests' checks say it.
+	[ $((SECONDS - t0)) -lt 5 ] || echo "INFO time static/$name: $((SECONDS - t0)) s"
 }
 
 kernel_sources() {
