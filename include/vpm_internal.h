@@ -60,6 +60,9 @@ enum vpm_cache_mode {
  * @refcnt: users that have the page mapped now; 0 = on a freelist
  * @home: index of the freelist this entry always returns to (fixed)
  * @queue: which queue of @home holds the entry, while it is on one
+ * @qgen: bumped each time the entry is put on a queue, under @lock and
+ *	that queue's lock: a walk that let go of the queue lock knows by it
+ *	whether the entry it stopped at stayed where it was
  * @link: position on a queue; under that queue's lock, and changed only
  *	with @lock held too, so list_empty(@link) is stable under @lock
  * @hnode: position in the page hash; added and removed under @lock and
@@ -76,6 +79,7 @@ struct vpmap {
 	unsigned int refcnt;
 	u16 home;
 	u8 queue;
+	u32 qgen;
 	struct list_head link;
 	struct hlist_node hnode;
 	struct page *page;

@@ -195,6 +195,7 @@ static void vpm_free_vpmap(struct vpm_cache *cache, struct vpmap *vpm)
 	vpm->queue = releq == &fl->q[0] ? 0 : 1;
 	spin_lock(&releq->lock);
 	was_empty = list_empty(&releq->head);
+	vpm->qgen++;
 	list_add_tail(&vpm->link, &releq->head);
 	releq->len++;
 	/*
@@ -713,20 +714,23 @@ static struct folio *vpm_try_release(struct vpm_cache *cache,
 }
 
 /*
- * Whether @vpm is still on @q, which the caller holds locked (it was when
- * the caller last held that lock).  Entries are never freed, so @vpm may
- * be looked at; it is on @q only if @q's lock is what it was taken off
- * under, which only its own lock tells: a failed trylock counts as gone.
+ * Whether @vpm is still where it was on @q, which the caller holds locked
+ * and held when it read @qgen off @vpm: on @q and never taken off since
+ * (an entry taken off and freed again would be at the tail, and a walk
+ * going on from it would miss the entries in between).  Entries are never
+ * freed, so @vpm may be looked at; only its own lock makes what it says
+ * stable, and a failed trylock counts as gone.
  */
 static bool vpm_still_queued(struct vpm_cache *cache, struct vpmap *vpm,
-			     struct vpm_freeq *q)
+			     struct vpm_freeq *q, u32 qgen)
 {
 	bool on;
 
 	lockdep_assert_held(&q->lock);
 	if (!spin_trylock(&vpm->lock))
 		return false;
-	on = !list_empty(&vpm->link) && &vpm_home(cache, vpm)->q[vpm->queue] == q;
+	on = !list_empty(&vpm->link) && vpm->qgen == qgen &&
+	     &vpm_home(cache, vpm)->q[vpm->queue] == q;
 	spin_unlock(&vpm->lock);
 	return on;
 }
@@ -735,9 +739,9 @@ static bool vpm_still_queued(struct vpm_cache *cache, struct vpmap *vpm,
  * Release the idle entries of one queue that match, oldest first, at most
  * @nr; returns how many.  The folios are put in batches, outside the
  * queue's lock; the walk then goes on from the entry it stopped at, if
- * that entry is still on the queue, so a queue is walked once, not once
- * per batch.  Only an entry taken off the queue meanwhile makes the walk
- * start again from the head.
+ * that entry is still where it was, so a queue is walked once, not once
+ * per batch.  Only that entry taken off the queue meanwhile (or its lock
+ * busy) makes the walk start again from the head.
  */
 static unsigned long vpm_release_queue(struct vpm_cache *cache,
 				       struct vpm_freeq *q,
@@ -748,11 +752,12 @@ static unsigned long vpm_release_queue(struct vpm_cache *cache,
 	struct folio_batch fbatch;
 	struct vpmap *vpm, *next = NULL;
 	unsigned long done = 0;
+	u32 qgen = 0;
 
 	folio_batch_init(&fbatch);
 	spin_lock(&q->lock);
 	for (;;) {
-		if (!next || !vpm_still_queued(cache, next, q))
+		if (!next || !vpm_still_queued(cache, next, q, qgen))
 			next = list_first_entry(&q->head, struct vpmap, link);
 		for (vpm = next; &vpm->link != &q->head && done < nr;
 		     vpm = next) {
@@ -766,15 +771,18 @@ static unsigned long vpm_release_queue(struct vpm_cache *cache,
 			if (!folio_batch_add(&fbatch, folio))
 				break;
 		}
-		if (&vpm->link == &q->head || done >= nr)
+		if (&vpm->link == &q->head || done >= nr ||
+		    &next->link == &q->head)
 			break;
-		/* The batch is full: put it, and come back to @next. */
+		/*
+		 * The batch is full: put it, and come back to @next.  Its
+		 * qgen is stable while it is on @q, whose lock is held.
+		 */
+		qgen = next->qgen;
 		spin_unlock(&q->lock);
 		folio_batch_release(&fbatch);
 		cond_resched();
 		spin_lock(&q->lock);
-		if (&next->link == &q->head)
-			break;
 	}
 	spin_unlock(&q->lock);
 	folio_batch_release(&fbatch);
