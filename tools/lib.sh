@@ -198,11 +198,12 @@ vpm_parts_to_run() {
 
 # vpm_run_parts TAG...: run the parts, $VPM_JOBS at a time (default: one
 # per CPU, and at most one per 3 GiB of available memory), in the order
-# given (vpm_parts_to_run: longest first keeps the CPUs busy to the end).  A part's output is
-# printed whole when it ends, after a line with its name and time; its
-# results are in $VPM_RESULTS.  Returns 1 if any part failed.  The parts
-# share only what is built once under a lock: the module of one kernel,
-# the debug kernels, the tools (built here, before they start).
+# given (vpm_parts_to_run: longest first keeps the CPUs busy to the end).
+# A part's output is printed whole when it ends, after a line with its
+# name and time; its results are in $VPM_RESULTS.  Returns 1 if any part
+# failed.  The parts share only what is built once under a lock: the
+# module of one kernel, the debug kernels, the tools (built here, before
+# they start).
 vpm_run_parts() {
 	local jobs=${VPM_JOBS:-} tag pid rc=0 st logs
 	declare -A tag_of=() start_of=()

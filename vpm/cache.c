@@ -715,22 +715,21 @@ static struct folio *vpm_try_release(struct vpm_cache *cache,
 
 /*
  * Whether @vpm is still where it was on @q, which the caller holds locked
- * and held when it read @qgen off @vpm: on @q and never taken off since
- * (an entry taken off and freed again would be at the tail, and a walk
- * going on from it would miss the entries in between).  Entries are never
- * freed, so @vpm may be looked at; only its own lock makes what it says
- * stable, and a failed trylock counts as gone.
+ * and held when it read @qgen off @vpm: on a queue, and never put on one
+ * since, so never taken off @q (an entry taken off and freed again would
+ * be at the tail, and a walk going on from it would miss the entries in
+ * between).  Entries are never freed, so @vpm may be looked at; only its
+ * own lock makes what it says stable, and a failed trylock counts as gone.
  */
-static bool vpm_still_queued(struct vpm_cache *cache, struct vpmap *vpm,
-			     struct vpm_freeq *q, u32 qgen)
+static bool vpm_still_queued(struct vpmap *vpm, struct vpm_freeq *q,
+			     u32 qgen)
 {
 	bool on;
 
 	lockdep_assert_held(&q->lock);
 	if (!spin_trylock(&vpm->lock))
 		return false;
-	on = !list_empty(&vpm->link) && vpm->qgen == qgen &&
-	     &vpm_home(cache, vpm)->q[vpm->queue] == q;
+	on = !list_empty(&vpm->link) && vpm->qgen == qgen;
 	spin_unlock(&vpm->lock);
 	return on;
 }
@@ -757,7 +756,7 @@ static unsigned long vpm_release_queue(struct vpm_cache *cache,
 	folio_batch_init(&fbatch);
 	spin_lock(&q->lock);
 	for (;;) {
-		if (!next || !vpm_still_queued(cache, next, q, qgen))
+		if (!next || !vpm_still_queued(next, q, qgen))
 			next = list_first_entry(&q->head, struct vpmap, link);
 		for (vpm = next; &vpm->link != &q->head && done < nr;
 		     vpm = next) {

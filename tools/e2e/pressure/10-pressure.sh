@@ -39,12 +39,9 @@ pager_figures() {
 }
 
 # A null_blk disk of SIZE MiB that stores nothing, made through configfs
-# (null_blk is built into the debug kernels).
+# (mounted by /init; null_blk is built into the debug kernels).
 NULLB=/sys/kernel/config/nullb/pressure
 read_disk() {
-	modprobe configfs 2>/dev/null
-	grep -q " /sys/kernel/config " /proc/mounts ||
-		mount -t configfs configfs /sys/kernel/config
 	modprobe null_blk nr_devices=0 2>/dev/null
 	mkdir -p $NULLB && echo "$1" > $NULLB/size && echo 1 > $NULLB/power
 }
@@ -82,8 +79,6 @@ pressure_mmap_1g() {
 	fi
 }
 
-# Before pressure_releases_entries_and_keeps_data, which writes over the
-# first 384 MiB: the host checks the rest.
 # The disk the mapping stores to: vde, or its first MSIZE bytes through
 # dm-linear when that is less.
 store_disk() {
@@ -95,6 +90,8 @@ store_disk() {
 	echo /dev/mapper/pstore
 }
 
+# Before pressure_releases_entries_and_keeps_data, which writes over the
+# first PRESSURE_WRITE_MB: the host checks the rest.
 pressure_mmap_write_512m() {
 	a0=$(meminfo MemAvailable)
 	f0=$(meminfo MemFree)
