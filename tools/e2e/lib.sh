@@ -4,7 +4,8 @@
 #   check NAME FUNCTION [ARGS]   run FUNCTION; PASS if it returns 0, else
 #                                FAIL with what it printed.  Only names
 #                                matching $E2E_GLOB run.  One that takes
-#                                5 s or more says how long ("INFO time").
+#                                5 s or more ($E2E_TIME_MIN) says how
+#                                long ("INFO time").
 #   expect WHAT GOT WANT         fail the current check unless GOT = WANT.
 #   gone_within SECONDS PID      wait, bounded, for a process to end.
 
@@ -27,7 +28,7 @@ check() {
 	fi
 	# Where the time of a run goes: the checks that take 5 s or more.
 	t=$(($(date +%s) - t0))
-	[ $t -lt 5 ] || echo "E2E INFO time $name: $t s"
+	[ $t -lt "${E2E_TIME_MIN:-5}" ] || echo "E2E INFO time $name: $t s"
 }
 
 expect() {
