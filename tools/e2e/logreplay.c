@@ -16,6 +16,10 @@
  * occurrence) or entry --end-entry, else at the end of the log.  A
  * discard is replayed as zeros (BLKZEROOUT, or written zeros), or skipped
  * with --discard skip.  The replay device is fsync()ed at the end.
+ * The entries' data is read and written with O_DIRECT where the devices
+ * take it (an I/O they refuse as unaligned goes through the page cache):
+ * through the page cache every byte was copied four times, which made a
+ * replay of 22 MiB take 6.5 s on the KASAN kernel under TCG.
  *
  * The log (Documentation/admin-guide/device-mapper/log-writes.rst): a
  * super block in the first sector, then per entry one sector of header
@@ -55,9 +59,15 @@
 #define LW_HDR_BYTES	32	/* sector, nr_sectors, flags, data_len */
 #define CHUNK		(1024 * 1024)
 
-struct lw_log {
+/* A device opened twice: through the page cache and, if it can be, not. */
+struct dev_fds {
 	int fd;
+	int dfd;		/* O_DIRECT, or -1 */
 	const char *path;
+};
+
+struct lw_log {
+	struct dev_fds dev;
 	uint64_t size;		/* bytes of the log device */
 	uint64_t nr_entries;
 	uint32_t sectorsize;
@@ -75,7 +85,8 @@ struct lw_entry {
 	const char *mark;	/* a mark's name, in the log's header buffer */
 };
 
-static uint8_t buf[CHUNK];
+/* CHUNK bytes aligned for O_DIRECT: to a page, more than any block size. */
+static uint8_t *buf;
 
 static void die(const char *fmt, const char *arg)
 {
@@ -143,17 +154,66 @@ static void write_exact(int fd, const char *path, const void *p, size_t len,
 		die("%s: short write", path);
 }
 
+static void dev_open(struct dev_fds *d, const char *path, int flags)
+{
+	d->path = path;
+	d->fd = open(path, flags | O_CLOEXEC);
+	if (d->fd < 0)
+		die_errno("open", path);
+	d->dfd = open(path, flags | O_CLOEXEC | O_DIRECT);
+}
+
+static void dev_close(struct dev_fds *d)
+{
+	if (d->dfd >= 0)
+		close(d->dfd);
+	close(d->fd);
+}
+
+/*
+ * O_DIRECT first; EINVAL (an offset, a length or a device it does not
+ * suit) sends the I/O through the page cache, which the kernel keeps
+ * coherent with the direct I/O around it.
+ */
+static void dev_read(struct dev_fds *d, void *p, size_t len, uint64_t off)
+{
+	if (d->dfd >= 0) {
+		ssize_t r = pread(d->dfd, p, len, off);
+
+		if (r == (ssize_t)len)
+			return;
+		if (r >= 0)
+			die("%s: short read (log truncated?)", d->path);
+		if (errno != EINVAL)
+			die_errno("read", d->path);
+	}
+	read_exact(d->fd, d->path, p, len, off);
+}
+
+static void dev_write(struct dev_fds *d, const void *p, size_t len,
+		      uint64_t off)
+{
+	if (d->dfd >= 0) {
+		ssize_t r = pwrite(d->dfd, p, len, off);
+
+		if (r == (ssize_t)len)
+			return;
+		if (r >= 0)
+			die("%s: short write", d->path);
+		if (errno != EINVAL)
+			die_errno("write", d->path);
+	}
+	write_exact(d->fd, d->path, p, len, off);
+}
+
 static void log_open(struct lw_log *log, const char *path)
 {
 	uint8_t super[512];
 	uint64_t magic, version;
 
-	log->path = path;
-	log->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (log->fd < 0)
-		die_errno("open", path);
-	log->size = dev_size(log->fd, path);
-	read_exact(log->fd, path, super, sizeof(super), 0);
+	dev_open(&log->dev, path, O_RDONLY);
+	log->size = dev_size(log->dev.fd, path);
+	read_exact(log->dev.fd, path, super, sizeof(super), 0);
 	magic = get_le64(super);
 	version = get_le64(super + 8);
 	log->nr_entries = get_le64(super + 16);
@@ -180,8 +240,8 @@ static int log_next(struct lw_log *log, struct lw_entry *e)
 	if (log->index >= log->nr_entries)
 		return 0;
 	if (log->pos + log->sectorsize > log->size)
-		die("%s: entry beyond the end of the log device", log->path);
-	read_exact(log->fd, log->path, log->hdr, log->sectorsize, log->pos);
+		die("%s: entry beyond the end of the log device", log->dev.path);
+	read_exact(log->dev.fd, log->dev.path, log->hdr, log->sectorsize, log->pos);
 	e->sector = get_le64(log->hdr);
 	e->nr_sectors = get_le64(log->hdr + 8);
 	e->flags = get_le64(log->hdr + 16);
@@ -191,17 +251,17 @@ static int log_next(struct lw_log *log, struct lw_entry *e)
 	if (e->flags & LW_MARK) {
 		len = e->data_len;
 		if (len > log->sectorsize - LW_HDR_BYTES)
-			die("%s: mark name longer than its sector", log->path);
+			die("%s: mark name longer than its sector", log->dev.path);
 		log->hdr[LW_HDR_BYTES + len] = '\0';
 		e->mark = (const char *)log->hdr + LW_HDR_BYTES;
 	} else if (e->data_len) {
 		die("%s: entry with inline data (not written by this kernel)",
-		    log->path);
+		    log->dev.path);
 	}
 	if (e->nr_sectors > (log->size - e->data_pos) / log->sectorsize &&
 	    !(e->flags & LW_DISCARD))
 		die("%s: entry data beyond the end of the log device",
-		    log->path);
+		    log->dev.path);
 	log->pos = e->data_pos;
 	if (!(e->flags & LW_DISCARD))
 		log->pos += e->nr_sectors * log->sectorsize;
@@ -247,23 +307,23 @@ static int cmd_list(struct lw_log *log, int marks_only)
 }
 
 /* Zero [off, off + len) of the replay device. */
-static void zero_range(int fd, const char *path, uint64_t off, uint64_t len)
+static void zero_range(struct dev_fds *d, uint64_t off, uint64_t len)
 {
 	uint64_t range[2] = { off, len };
 	uint64_t done;
 
-	if (!ioctl(fd, BLKZEROOUT, range))
+	if (!ioctl(d->fd, BLKZEROOUT, range))
 		return;
-	memset(buf, 0, sizeof(buf));
+	memset(buf, 0, CHUNK);
 	for (done = 0; done < len; done += CHUNK) {
 		size_t n = len - done < CHUNK ? len - done : CHUNK;
 
-		write_exact(fd, path, buf, n, off + done);
+		dev_write(d, buf, n, off + done);
 	}
 }
 
-static void copy_data(struct lw_log *log, const struct lw_entry *e, int fd,
-		      const char *path)
+static void copy_data(struct lw_log *log, const struct lw_entry *e,
+		      struct dev_fds *d)
 {
 	uint64_t len = e->nr_sectors * log->sectorsize;
 	uint64_t off = e->sector * log->sectorsize;
@@ -272,8 +332,8 @@ static void copy_data(struct lw_log *log, const struct lw_entry *e, int fd,
 	for (done = 0; done < len; done += CHUNK) {
 		size_t n = len - done < CHUNK ? len - done : CHUNK;
 
-		read_exact(log->fd, log->path, buf, n, e->data_pos + done);
-		write_exact(fd, path, buf, n, off + done);
+		dev_read(&log->dev, buf, n, e->data_pos + done);
+		dev_write(d, buf, n, off + done);
 	}
 }
 
@@ -308,7 +368,7 @@ static void check_ends(struct lw_log *log, const struct replay_opts *o)
 		    o->end_mark);
 	if (o->end_entry >= 0 && (uint64_t)o->end_entry >= log->nr_entries)
 		die("%s: the end entry is beyond the end of the log",
-		    log->path);
+		    log->dev.path);
 	log->pos = pos;
 	log->index = index;
 }
@@ -318,13 +378,12 @@ static int cmd_replay(struct lw_log *log, const struct replay_opts *o)
 	uint64_t writes = 0, bytes = 0, discards = 0, flushes = 0, marks = 0;
 	uint64_t n = 0, size;
 	struct lw_entry e;
-	int fd, started = !o->start_mark, done = 0;
+	struct dev_fds d;
+	int started = !o->start_mark, done = 0;
 
 	check_ends(log, o);
-	fd = open(o->dev, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		die_errno("open", o->dev);
-	size = dev_size(fd, o->dev);
+	dev_open(&d, o->dev, O_RDWR);
+	size = dev_size(d.fd, o->dev);
 	while (!done && log_next(log, &e)) {
 		uint64_t i = log->index - 1;
 		uint64_t end = (e.sector + e.nr_sectors) * log->sectorsize;
@@ -353,18 +412,18 @@ static int cmd_replay(struct lw_log *log, const struct replay_opts *o)
 		if (e.flags & LW_DISCARD) {
 			discards++;
 			if (!o->skip_discards)
-				zero_range(fd, o->dev,
+				zero_range(&d,
 					   e.sector * log->sectorsize,
 					   e.nr_sectors * log->sectorsize);
 			continue;
 		}
-		copy_data(log, &e, fd, o->dev);
+		copy_data(log, &e, &d);
 		writes++;
 		bytes += e.nr_sectors * log->sectorsize;
 	}
-	if (fsync(fd))
+	if (fsync(d.fd))
 		die_errno("fsync", o->dev);
-	close(fd);
+	dev_close(&d);
 	printf("replayed %llu entries: %llu writes (%llu bytes), ",
 	       (unsigned long long)n, (unsigned long long)writes,
 	       (unsigned long long)bytes);
@@ -455,6 +514,9 @@ int main(int argc, char **argv)
 	    (o.start_mark && o.start_entry >= 0) ||
 	    (o.end_mark && o.end_entry >= 0))
 		bad_usage();
+	buf = aligned_alloc(4096, CHUNK);
+	if (!buf)
+		die("%s", "out of memory");
 	log_open(&log, logdev);
 	if (list || marks)
 		return cmd_list(&log, marks);
