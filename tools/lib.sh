@@ -155,7 +155,6 @@ vpm_part() {
 				--append "$VPM_DEBUG_SHORT" ;;
 	pressure-debug)	"$run" --suite pressure --mem 256M --debug-kernel \
 				--append "$VPM_DEBUG_PRESSURE" ;;
-	debug-debug)	"$run" --suite debug --debug-kernel ;;
 	debug-kcsan)	"$run" --suite debug --kcsan-kernel ;;
 	kunit)		"$VPM_ROOT/tools/kunit.sh" ;;
 	*)
@@ -168,12 +167,12 @@ vpm_part() {
 
 # The parts of make stress, in the order their counts are reported.
 VPM_STRESS_PARTS="stress pressure stress-6.1 pressure-6.1 stress-debug pressure-debug"
-VPM_STRESS_PARTS+=" debug-debug debug-kcsan"
+VPM_STRESS_PARTS+=" debug-kcsan"
 # Every part in the order vpm_run_parts starts them: longest first, but
 # the two that build a kernel the first time (the KCSAN one, UML for
 # KUnit) early, so that their builds overlap the guests.
 VPM_PART_ORDER="stress-debug stress debug-kcsan stress-6.1 pressure-debug kunit"
-VPM_PART_ORDER+=" e2e e2e-6.1 debug-debug static pressure-6.1 pressure"
+VPM_PART_ORDER+=" e2e e2e-6.1 static pressure-6.1 pressure"
 
 # vpm_parts_to_run TAG...: set $vpm_run to the parts given, in
 # VPM_PART_ORDER.  Without an executable tools/debug-kernel.sh the parts

@@ -187,11 +187,14 @@ cp "$VPM_ROOT/tools/udev/60-vpm.rules" "$ROOT/etc/udev/rules.d/"
 cp "$VPM_ROOT/tools/e2e/init" "$ROOT/init"
 cp "$VPM_ROOT/tools/e2e/lib.sh" "$ROOT/e2e/lib.sh"
 cp -r "$VPM_ROOT/tools/e2e/$SUITE" "$ROOT/e2e/suite"
-# On the KASAN/kmemleak kernel the stress suite ends with the debug
-# suite's kmemleak scan: nothing any part did left a leak of vpm's.
+# On the KASAN/kmemleak kernel the stress suite runs the debug suite's
+# checks too (its races under injected steals, fail-nth), after its own,
+# and ends with its kmemleak scan: nothing any part did left a leak of
+# vpm's.  One boot instead of two.
 if [ "$SUITE/$DEBUG_KERNEL" = stress/debug ]; then
 	cp "$VPM_ROOT/tools/e2e/debug/debug.lib" \
 		"$VPM_ROOT/tools/e2e/debug/90-kmemleak.sh" "$ROOT/e2e/suite/"
+	cp "$VPM_ROOT/tools/e2e/debug/10-debug.sh" "$ROOT/e2e/suite/65-debug.sh"
 fi
 chmod +x "$ROOT/init"
 
@@ -316,7 +319,7 @@ else
 	verdict taint-only-out-of-tree 0 "tainted '${taint:-unknown}'"
 fi
 
-# What the results are recorded as: e2e, e2e-6.1, stress, debug-debug...
+# What the results are recorded as: e2e, e2e-6.1, stress, debug-kcsan...
 TAG=$([ "$SUITE" = tests ] && echo e2e || echo "$SUITE")
 [ -z "$DEBUG_KERNEL" ] || TAG=$TAG-$DEBUG_KERNEL
 [ "$KVER" = 6.12 ] || TAG=$TAG-$KVER
