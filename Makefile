@@ -6,7 +6,7 @@
 #   make demo       boot Debian's 6.12 kernel in QEMU and show vpm at work
 #   make e2e        the end-to-end checks in QEMU (KVER=6.1: Debian's 6.1)
 #   make check      every check: W=1, sparse, checkpatch, KUnit, e2e, stress
-#   make stress-kcsan  the races, the fuzzer and fail-nth on a KCSAN kernel
+#   make stress-kcsan  the races and the fuzzer on a KCSAN kernel
 #                   (one part of make stress)
 #   make bench      vpm against the kernel's own paths: bench/results/
 #   make htmldocs   Documentation/ as HTML in Documentation/output/html

@@ -118,6 +118,7 @@ elif [ -n "$DEBUG_KERNEL" ]; then
 	# KASAN and kmemleak watch the slab there; the stock nets would only
 	# slow the kernel down.  Under KASAN the ACPI interpreter times out
 	# routing the interrupts of five virtio disks: route them without it.
+	# (ACPI stays in: without its MADT, SeaBIOS's MP table lists one CPU.)
 	NETS="pci=noacpi"
 	DBG_FLAGS=()
 	[ "$DEBUG_KERNEL" = kcsan ] && DBG_FLAGS=(--kcsan)
@@ -188,9 +189,9 @@ cp "$VPM_ROOT/tools/e2e/init" "$ROOT/init"
 cp "$VPM_ROOT/tools/e2e/lib.sh" "$ROOT/e2e/lib.sh"
 cp -r "$VPM_ROOT/tools/e2e/$SUITE" "$ROOT/e2e/suite"
 # On the KASAN/kmemleak kernel the stress suite runs the debug suite's
-# checks too (its races under injected steals, fail-nth), after its own,
-# and ends with its kmemleak scan: nothing any part did left a leak of
-# vpm's.  One boot instead of two.
+# fail-nth too, after its own checks (its own races and fuzzer stand for the
+# debug suite's), and ends with its kmemleak scan: nothing any part did left a
+# leak of vpm's.  One boot instead of two.
 if [ "$SUITE/$DEBUG_KERNEL" = stress/debug ]; then
 	cp "$VPM_ROOT/tools/e2e/debug/debug.lib" \
 		"$VPM_ROOT/tools/e2e/debug/90-kmemleak.sh" "$ROOT/e2e/suite/"
