@@ -12,7 +12,7 @@
 . /e2e/lib.sh
 . /e2e/suite/stress.lib
 
-CYCLES=${STRESS_POWER_CYCLES:-100}
+CYCLES=${STRESS_POWER_CYCLES:-60}
 R=$((4 * MB))		# each region
 
 modprobe null_blk nr_devices=0 2>/dev/null

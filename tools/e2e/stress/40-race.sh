@@ -6,7 +6,7 @@
 . /e2e/lib.sh
 . /e2e/suite/stress.lib
 
-SECONDS_RACE=${STRESS_RACE_SECONDS:-20}
+SECONDS_RACE=${STRESS_RACE_SECONDS:-15}
 D=/sys/kernel/debug/vpm
 
 modprobe brd rd_nr=4 rd_size=8192

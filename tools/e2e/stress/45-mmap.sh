@@ -21,8 +21,8 @@
 . /e2e/lib.sh
 . /e2e/suite/stress.lib
 
-CYCLES=${STRESS_MSYNC_CYCLES:-20}
-RACE=${STRESS_MMAP_RACE_SECONDS:-6}	# each of three rounds
+CYCLES=${STRESS_MSYNC_CYCLES:-12}
+RACE=${STRESS_MMAP_RACE_SECONDS:-4}	# each of three rounds
 R=$((4 * MB))				# each region
 D=/sys/kernel/debug/vpm
 

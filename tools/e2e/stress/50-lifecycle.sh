@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
-# Module lifecycle: 50 load, attach, I/O, detach, unload cycles; memory
+# Module lifecycle: 30 load, attach, I/O, detach, unload cycles; memory
 # and slab come back to where they started.
 . /e2e/lib.sh
 . /e2e/suite/stress.lib
 
-CYCLES=${STRESS_LIFECYCLE_CYCLES:-50}
+CYCLES=${STRESS_LIFECYCLE_CYCLES:-30}
 
 meminfo() {
 	sync

@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # ioctl fuzzing: first every reserved field of every command, then at least
-# 200,000 random calls over /dev/vpm and two objects from four threads;
+# 100,000 random calls over /dev/vpm and two objects from four threads;
 # every result is success or a documented errno.  The seed is printed
 # before the run; the kernel command line argument STRESS_FUZZ_SEED=N
 # (tools/e2e/run.sh --append) replays it, STRESS_FUZZ_CALLS=N sets the count.
 . /e2e/lib.sh
 . /e2e/suite/stress.lib
 
-CALLS=${STRESS_FUZZ_CALLS:-200000}
+CALLS=${STRESS_FUZZ_CALLS:-100000}
 SEED=${STRESS_FUZZ_SEED:-$(date +%s)}
 
 modprobe brd rd_nr=4 rd_size=8192 2>/dev/null
