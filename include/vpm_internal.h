@@ -92,12 +92,16 @@ struct vpmap {
  * @lock: protects @head and @len
  * @head: circular list of free entries, oldest first
  * @len: entries on @head
+ *
+ * Each queue has cache lines of its own: takers spin on the alloc queue's
+ * lock and freers on the release queue's, and the two locks of a freelist
+ * are there to keep them apart, not to bounce one line between them.
  */
 struct vpm_freeq {
 	spinlock_t lock;	/* protects head and len */
 	struct list_head head;
 	unsigned int len;
-};
+} ____cacheline_aligned_in_smp;
 
 /**
  * struct vpmfree - a freelist: an alloc and a release queue that flip

@@ -142,6 +142,10 @@ static struct lock_class_key vpm_vpmap_key;
 
 /* --- freelists --- */
 
+/* A freelist's alloc and release queues never share a cache line. */
+static_assert(!IS_ENABLED(CONFIG_SMP) ||
+	      sizeof(struct vpm_freeq) % SMP_CACHE_BYTES == 0);
+
 static struct vpmfree *vpm_home(struct vpm_cache *cache, struct vpmap *vpm)
 {
 	return cache->freelist[vpm->home];
