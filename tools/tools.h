@@ -19,11 +19,16 @@ static inline uint64_t vpm_pattern_mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+/* Word @w (bytes 8w to 8w + 7, lowest first) of pattern @seed. */
+static inline uint64_t vpm_pattern_word(uint64_t seed, uint64_t w)
+{
+	return vpm_pattern_mix(seed * 0x100000001b3ULL + w);
+}
+
 /* Byte @o of pattern @seed, alone. */
 static inline uint8_t vpm_pattern_byte(uint64_t seed, uint64_t o)
 {
-	return vpm_pattern_mix(seed * 0x100000001b3ULL + (o >> 3)) >>
-	       ((o & 7) * 8);
+	return vpm_pattern_word(seed, o >> 3) >> ((o & 7) * 8);
 }
 
 /*
@@ -43,8 +48,7 @@ static inline void vpm_pattern(uint64_t seed, uint64_t off, uint8_t *buf,
 	for (; i < len && ((off + i) & 7); i++)
 		buf[i] = vpm_pattern_byte(seed, off + i);
 	for (; len - i >= 8; i += 8) {
-		uint64_t x = htole64(vpm_pattern_mix(seed * 0x100000001b3ULL +
-						     ((off + i) >> 3)));
+		uint64_t x = htole64(vpm_pattern_word(seed, (off + i) >> 3));
 
 		memcpy(buf + i, &x, sizeof(x));
 	}
